@@ -1,0 +1,176 @@
+"""site.yml → SiteConfig (frozen dataclasses); the only place configuration is read and validated."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_type_hints
+
+import yaml
+
+from generator.errors import ConfigError
+
+CONFIG_NAME = "site.yml"
+
+
+@dataclass(frozen=True)
+class ImportConfig:
+    tag_rules: dict[str, str] = field(default_factory=dict)
+    """Keyword → tag: an imported article whose title or body contains the keyword gets the tag."""
+    auto_tags: int = 0
+    """How many automatic (jieba TF-IDF) keywords to add as tags; 0 turns it off."""
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    enabled: bool = True
+    """Write the client-side search index and page under /search/."""
+    shards: int = 0
+    """Number of index shards; 0 picks one from the collection's size."""
+
+
+@dataclass(frozen=True)
+class DeployConfig:
+    target: str = ""
+    """Default deploy target URL: git+URL#branch, rsync://…, ssh://…, or file:///path."""
+    cname: str = ""
+    """Custom domain written to CNAME for GitHub Pages targets."""
+    max_deletes: int = 256
+    """Refuse to delete more files than this without --yes."""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "文集"
+    """Site title, shown in the header and feeds."""
+    description: str = ""
+    """One-line description for the home page and feeds."""
+    author: str = ""
+    """Default feed author."""
+    base_url: str = "http://localhost:8000/"
+    """Absolute URL the site is served under; may have a sub-path (https://example.org/archive/)."""
+    language: str = "zh-CN"
+    """HTML lang attribute."""
+    content_dir: str = "content"
+    """Folder of Markdown articles, relative to the site folder."""
+    output_dir: str = "public"
+    """Build output folder, relative to the site folder."""
+    theme: str = "default"
+    """Theme name under themes/."""
+    theme_override: str = "theme"
+    """Site folder whose templates/ and static/ override the theme's files."""
+    per_page: int = 20
+    """Articles per list page (home, archives, tags, accounts)."""
+    feed_size: int = 50
+    """Entries in each Atom feed."""
+    related: int = 5
+    """Related articles (shared tags) shown on each article page."""
+    relative_links: bool = False
+    """Write links relative to the page instead of absolute under base_url."""
+    strict: bool = False
+    """Fail the build on any bad article instead of leaving it out."""
+    drafts: bool = False
+    """Include articles with draft: true."""
+    article_url: str = "/{yyyy}/{mm}/{slug}/"
+    """Article URL pattern; {yyyy} {mm} {dd} {slug} are filled in (undated: /undated/{slug}/)."""
+    chars_per_minute: int = 450
+    """Reading speed for Chinese text, in Han characters per minute."""
+    site_dir: Path = Path(".")
+    """Folder holding site.yml (set by load_config, not read from the file)."""
+    import_: ImportConfig = field(default_factory=ImportConfig)
+    search: SearchConfig = field(default_factory=SearchConfig)
+    deploy: DeployConfig = field(default_factory=DeployConfig)
+
+    @property
+    def content_path(self) -> Path:
+        return self.site_dir / self.content_dir
+
+    @property
+    def output_path(self) -> Path:
+        return self.site_dir / self.output_dir
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always starting and ending with '/'."""
+        from urllib.parse import urlsplit
+
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+
+_RENAMED = {"import": "import_"}
+
+
+def _build(cls: type, data: Any, path: Path, prefix: str = "") -> Any:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"'{prefix or 'top level'}' must be a mapping", path)
+    hints = get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls) if f.name != "site_dir"}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        name = _RENAMED.get(key, key)
+        if name not in names:
+            known = ", ".join(sorted(k.rstrip("_") for k in names))
+            raise ConfigError(f"unknown key '{prefix}{key}'", path, hint=f"known keys: {known}")
+        kind = hints[name]
+        if dataclasses.is_dataclass(kind):
+            kwargs[name] = _build(kind, value, path, f"{prefix}{key}.")
+        else:
+            kwargs[name] = _coerce(kind, value, f"{prefix}{key}", path)
+    return cls(**kwargs)
+
+
+def _coerce(kind: Any, value: Any, key: str, path: Path) -> Any:
+    origin = getattr(kind, "__origin__", kind)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"'{key}' must be a mapping", path)
+        return {str(k): str(v) for k, v in value.items()}
+    if origin is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"'{key}' must be true or false, not {value!r}", path)
+        return value
+    if origin is int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"'{key}' must be a non-negative whole number, not {value!r}", path)
+        return value
+    if origin is str:
+        if value is None:
+            return ""
+        if not isinstance(value, (str, int, float)):
+            raise ConfigError(f"'{key}' must be text, not {value!r}", path)
+        return str(value)
+    return value
+
+
+def load_config(site_dir: str | Path = ".") -> SiteConfig:
+    """Read SITE_DIR/site.yml into a validated SiteConfig."""
+    site = Path(site_dir)
+    path = site / CONFIG_NAME
+    if not path.is_file():
+        raise ConfigError(f"no {CONFIG_NAME} here", site.resolve(),
+                          hint="run wenji in the folder holding site.yml, or pass --site DIR")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise ConfigError(f"YAML error: {exc.problem}", path, line) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read: {exc}", path) from None
+    cfg = _build(SiteConfig, data, path)
+    if not cfg.base_url.endswith("/"):
+        cfg = dataclasses.replace(cfg, base_url=cfg.base_url + "/")
+    if cfg.per_page < 1:
+        raise ConfigError("'per_page' must be at least 1", path)
+    return dataclasses.replace(cfg, site_dir=site)
+
+
+def override(cfg: SiteConfig, **changes: Any) -> SiteConfig:
+    """Apply command-line overrides (None means: not given)."""
+    changes = {k: v for k, v in changes.items() if v is not None}
+    if "base_url" in changes and not changes["base_url"].endswith("/"):
+        changes["base_url"] += "/"
+    return dataclasses.replace(cfg, **changes)

@@ -1,0 +1,98 @@
+"""STAGE 1: a scraped input file (any supported format) → RawDoc records.
+
+Each format module exposes `sniff(path, data) -> bool` (does this look like my format?) and
+`read(path, data) -> Iterator[RawDoc]` (one input file may hold many articles, e.g. JSONL).
+`data` is the file's raw bytes; decoding is the adapter's business (see `decode`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+# format name → module (imported lazily so `wenji --help` stays fast).
+# Order matters for auto-detection: the first module whose sniff() says yes reads the file.
+FORMATS: dict[str, str] = {
+    "jsonl": "generator.sources.jsonl",
+    "wechat-html": "generator.sources.wechat_html",
+    "html": "generator.sources.html",
+    "markdown": "generator.sources.markdown",
+    "text": "generator.sources.text",
+}
+
+
+@dataclass
+class RawDoc:
+    """What one adapter found in one input: metadata it could read and the untrusted body.
+
+    Exactly one of html / text / markdown carries the body. Fields the source does not have
+    stay None: never invent them.
+    """
+
+    input: str
+    """The input file as the user named it (for reports and `imported_from`)."""
+    format: str
+    """The format name that read it (a key of FORMATS)."""
+    record: int | None = None
+    """1-based record/line number inside a multi-record input (JSONL, CSV)."""
+    title: str | None = None
+    date: dt.date | dt.datetime | None = None
+    """Publication date; datetimes are timezone-aware (China time when from a Unix timestamp)."""
+    account: str | None = None
+    account_id: str | None = None
+    author: str | None = None
+    url: str | None = None
+    """The article's own URL (msg_link / og:url), never the 阅读原文 link, without session params."""
+    source: str | None = None
+    """Credited origin (来源：X → X)."""
+    summary: str | None = None
+    cover: str | None = None
+    tags: list[str] = field(default_factory=list)
+    status: str | None = None
+    html: str | None = None
+    """Body as untrusted HTML (e.g. the #js_content element)."""
+    text: str | None = None
+    """Body as plain text, paragraphs separated by blank lines, headings as '## ' lines."""
+    markdown: str | None = None
+    """Body as Markdown."""
+    assets_dir: Path | None = None
+    """Folder of saved page assets (browser 'NAME_files/'), for local image copies."""
+    not_article: str | None = None
+    """Reason this input is not an article (e.g. 'deleted page', 'account profile page')."""
+    identity: str | None = None
+    """Stable identity, e.g. 'wx:<biz>:<mid>:<idx>' or 'url:<normalised url>'."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Other source fields worth keeping in front matter (kept under their own names)."""
+
+
+Reader = Callable[[Path, bytes], Iterator[RawDoc]]
+
+
+def module(fmt: str):
+    """The adapter module for format FMT."""
+    return importlib.import_module(FORMATS[fmt])
+
+
+def detect(path: Path, data: bytes) -> str | None:
+    """The first format whose sniff() accepts this input, or None."""
+    for fmt in FORMATS:
+        if module(fmt).sniff(path, data):
+            return fmt
+    return None
+
+
+def decode(data: bytes) -> str:
+    """Bytes → text: UTF-8 (BOM stripped), else GB18030, else UTF-8 with replacement."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace")

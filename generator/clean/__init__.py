@@ -1,1 +1,72 @@
 """STAGE 2: RawDoc → Article (cleaned Markdown body + front matter). Pure: no disk I/O."""
+
+from __future__ import annotations
+
+import re
+
+from generator.clean import boilerplate, normalize, secrets, tags
+from generator.config import ImportConfig
+from generator.model.article import Article, FrontMatter
+from generator.sources import RawDoc
+
+_SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”’」』）)]*")
+
+
+def body_markdown(raw: RawDoc) -> str:
+    """The RawDoc's body as clean Markdown, whichever form the adapter delivered."""
+    if raw.html is not None:
+        from generator.clean.html_to_md import convert
+
+        md = convert(raw.html, base_url=raw.url)
+    elif raw.markdown is not None:
+        md = raw.markdown
+    elif raw.text is not None:
+        paragraphs = re.split(r"\n\s*\n", raw.text)
+        md = "\n\n".join(normalize.escape_text(p.strip()) for p in paragraphs if p.strip())
+    else:
+        md = ""
+    return normalize.body(secrets.scrub_text(boilerplate.strip(normalize.body(md))))
+
+
+def summarize(markdown: str, limit: int = 120) -> str | None:
+    """The opening sentences of the body, cut at 。！？ and about LIMIT characters."""
+    for para in re.split(r"\n\s*\n", markdown):
+        if re.match(r"\s*(#|!\[|```|\||<)", para):
+            continue
+        text = re.sub(r"\s+", " ", normalize.plain(para)).strip()
+        if len(re.findall(r"\w", text)) < 8:
+            continue
+        out = ""
+        for m in _SENTENCE.finditer(text):
+            if out and len(out) + len(m.group(0)) > limit:
+                break
+            out += m.group(0)
+        if not out:
+            out = text if len(text) <= limit else text[:limit].rstrip() + "…"
+        return out.strip()
+    return None
+
+
+def clean(raw: RawDoc, rules: ImportConfig, *, auto_tags: int | None = None) -> Article:
+    """Turn one RawDoc into an Article: clean body, normalised fields, summary and tags."""
+    md = body_markdown(raw)
+    title = normalize.inline(raw.title) or ""
+    text = normalize.plain(md)
+    n_auto = rules.auto_tags if auto_tags is None else auto_tags
+    front = FrontMatter(
+        title=title,
+        date=raw.date,
+        account=normalize.inline(raw.account),
+        account_id=normalize.inline(raw.account_id),
+        author=normalize.inline(raw.author),
+        url=secrets.scrub_url(normalize.inline(raw.url)),
+        source=normalize.inline(raw.source),
+        summary=normalize.inline(raw.summary) or summarize(md),
+        cover=secrets.scrub_url(normalize.inline(raw.cover)),
+        tags=tags.merge(raw.tags, tags.rule_tags(title, text, rules.tag_rules),
+                        tags.auto_tags(title, text, n_auto)),
+        status=normalize.inline(raw.status),
+        imported_from=raw.input,
+        extra=dict(raw.extra),
+    )
+    return Article(front, md)

@@ -1,0 +1,66 @@
+"""Whitespace, Unicode and Markdown-escaping rules shared by every input format."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Spaces that scraped pages use for layout: NBSP, en/em/thin spaces, ideographic space.
+_ODD_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+              "\u202f\u205f\u3000"
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_ODD_TABLE = {ord(c): " " for c in _ODD_SPACES} | {ord(c): None for c in _ZERO_WIDTH}
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])(?=\s|$)")
+
+
+def inline(text: str | None) -> str | None:
+    """Normalise a one-line field (title, account…): NFC, odd spaces folded, runs collapsed."""
+    if text is None:
+        return None
+    text = unicodedata.normalize("NFC", text).translate(_ODD_TABLE)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text or None
+
+
+def body(markdown: str) -> str:
+    """Normalise a Markdown body: odd spaces, line ends, trailing spaces, blank-line runs.
+
+    Leading layout spaces (NBSP, ideographic) are dropped outside code blocks; code keeps its
+    indentation.
+    """
+    markdown = unicodedata.normalize("NFC", markdown.replace("\r\n", "\n").replace("\r", "\n"))
+    out: list[str] = []
+    fence: str | None = None
+    for line in markdown.split("\n"):
+        m = _FENCE.match(line)
+        if fence is None:
+            line = line.lstrip(_ODD_SPACES + _ZERO_WIDTH) if line[:1] in _ODD_SPACES + _ZERO_WIDTH \
+                else line
+            if m:
+                fence = m.group(1)[0] * 3
+        elif m and m.group(1).startswith(fence):
+            fence = None
+        out.append(line.translate(_ODD_TABLE).rstrip())
+    text = "\n".join(out)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip("\n") + "\n" if text.strip() else ""
+
+
+def escape_text(text: str) -> str:
+    """Escape plain text so Markdown renders it literally (no markup, no raw HTML)."""
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return "\n".join(_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+                     for line in text.split("\n"))
+
+
+def plain(markdown: str) -> str:
+    """Markdown → rough plain text (for summaries, fingerprints and keyword rules)."""
+    text = re.sub(r"```.*?```", " ", markdown, flags=re.S)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s*", "", text, flags=re.M)
+    text = re.sub(r"\\([\\`*_\[\]<>|#+\-.!()=~])", r"\1", text)
+    text = re.sub(r"(\*\*|__|~~|`)", "", text)
+    return text

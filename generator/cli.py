@@ -1,0 +1,157 @@
+"""The `wenji` command line: parse arguments, call one function per subcommand, map to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import IO, Sequence
+
+from generator import __version__
+from generator.errors import GeneratorError
+from generator.report import ExitStatus
+
+FORMATS = ["auto", "text", "wechat-html", "markdown", "jsonl", "html"]
+
+
+def _config(args: argparse.Namespace, **overrides):
+    from generator.config import load_config, override
+
+    return override(load_config(args.site), **overrides)
+
+
+def cmd_import(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from generator.ingest import ingest
+
+    cfg = _config(args)
+    report = ingest(cfg, args.src, into=args.into, fmt=args.format, force=args.force,
+                    dry_run=args.dry_run, auto_tags=args.auto_tags, progress=args.progress,
+                    stream=err)
+    for row in report.rows:
+        if row.outcome in ("failed", "kept") or row.missing_images:
+            detail = row.reason or f"missing images: {', '.join(row.missing_images)}"
+            print(f"{row.outcome}: {row.where()}: {detail}", file=err)
+    if args.report:
+        report.write_json(Path(args.report))
+    print(("(dry run) " if args.dry_run else "") + report.summary(), file=out)
+    return report.exit_code
+
+
+def cmd_build(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from generator.build import build
+
+    cfg = _config(args, output_dir=args.out, base_url=args.base_url,
+                  drafts=True if args.drafts else None, strict=True if args.strict else None,
+                  relative_links=True if args.relative_links else None)
+    result = build(cfg, clean=args.clean, progress=args.progress, stream=err)
+    print(result.summary(), file=out)
+    return result.exit_code
+
+
+def cmd_check(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from generator.check import check
+
+    cfg = _config(args, output_dir=args.out)
+    result = check(cfg, stream=err)
+    print(result.summary(), file=out)
+    return result.exit_code
+
+
+def cmd_serve(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from generator.serve import serve
+
+    cfg = _config(args, drafts=True if args.drafts else None)
+    serve(cfg, host=args.host, port=args.port, open_browser=args.open, stream=err)
+    return ExitStatus.OK
+
+
+def cmd_deploy(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from generator.deploy import deploy
+
+    cfg = _config(args)
+    result = deploy(cfg, args.target, dry_run=args.dry_run, max_deletes=args.max_deletes,
+                    yes=args.yes, build_first=not args.no_build, stream=err)
+    print(result.summary(), file=out)
+    return result.exit_code
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser for all subcommands."""
+    p = argparse.ArgumentParser(
+        prog="wenji", description="Wenji (文集): clean scraped articles into Markdown and build a "
+        "fast, searchable static archive.")
+    p.add_argument("--version", action="version", version=f"wenji {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--site", default=".", metavar="DIR",
+                        help="folder holding site.yml (default: current folder)")
+
+    imp = sub.add_parser("import", parents=[common], help="clean raw scraped articles into content/",
+                         description="Clean raw scraped articles (text dumps, saved WeChat pages, "
+                         "Markdown, JSONL/CSV, other HTML) into Markdown files with front matter.")
+    imp.add_argument("src", nargs="+", metavar="SRC", help="files, folders (recursive) or - for stdin")
+    imp.add_argument("--into", metavar="DIR", help="output folder (default: the site's content folder)")
+    imp.add_argument("--format", default="auto", choices=FORMATS, help="input format (default: auto-detect)")
+    imp.add_argument("--force", action="store_true", help="overwrite articles edited by hand since import")
+    imp.add_argument("--dry-run", action="store_true", help="report what would happen, write nothing")
+    imp.add_argument("--report", metavar="FILE.json", help="write a per-input JSON report")
+    imp.add_argument("--auto-tags", type=int, metavar="N", default=None,
+                     help="add N automatic keyword tags per article (default: site.yml import.auto_tags)")
+    imp.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                     help="show a progress bar (default: on long runs in a terminal)")
+    imp.set_defaults(func=cmd_import)
+
+    b = sub.add_parser("build", parents=[common], help="render the static site",
+                       description="Render content/ into a static website (atomic, deterministic).")
+    b.add_argument("--out", metavar="DIR", help="output folder (default: site.yml output_dir, public/)")
+    b.add_argument("--base-url", metavar="URL", help="absolute URL the site is served under")
+    b.add_argument("--drafts", action="store_true", help="include articles with draft: true")
+    b.add_argument("--clean", action="store_true", help="ignore the incremental cache; render everything")
+    b.add_argument("--strict", action="store_true", help="fail on any bad article instead of leaving it out")
+    b.add_argument("--relative-links", action="store_true", help="write page-relative links")
+    b.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show a progress bar (default: on large sites in a terminal)")
+    b.set_defaults(func=cmd_build)
+
+    c = sub.add_parser("check", parents=[common], help="verify internal links of the built site",
+                       description="Check that every internal link and asset in the built site resolves.")
+    c.add_argument("--out", metavar="DIR", help="built site folder (default: site.yml output_dir)")
+    c.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("serve", parents=[common], help="preview with live reload",
+                       description="Build, serve locally, rebuild on changes and reload open pages.")
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    s.add_argument("--open", action="store_true", help="open the site in a web browser")
+    s.add_argument("--drafts", action="store_true", help="include drafts")
+    s.set_defaults(func=cmd_serve)
+
+    d = sub.add_parser("deploy", parents=[common], help="publish the built site",
+                       description="Publish to git+URL#branch, rsync://…, ssh://… or file:///path "
+                       "(default: site.yml deploy.target).")
+    d.add_argument("target", nargs="?", help="target URL (default: site.yml deploy.target)")
+    d.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    d.add_argument("--max-deletes", type=int, metavar="N", default=None,
+                   help="refuse more than N deletions (default: site.yml deploy.max_deletes)")
+    d.add_argument("--yes", action="store_true", help="confirm deletions beyond --max-deletes")
+    d.add_argument("--no-build", action="store_true", help="deploy the existing output without building")
+    d.set_defaults(func=cmd_deploy)
+    return p
+
+
+def main(argv: Sequence[str] | None = None, out: IO[str] | None = None,
+         err: IO[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args, out, err))
+    except GeneratorError as exc:
+        print(f"error: {exc}", file=err)
+        from generator.errors import ConfigError
+
+        return ExitStatus.USAGE_ERROR if isinstance(exc, ConfigError) else ExitStatus.CONTENT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted", file=err)
+        return ExitStatus.INTERRUPTED

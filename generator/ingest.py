@@ -1,0 +1,285 @@
+"""Command `wenji import`: input files → sources → clean → content/<date>-<slug>.md, with a Report."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+from urllib.parse import parse_qs, urlsplit
+
+from generator import sources
+from generator.clean import clean, normalize
+from generator.config import SiteConfig
+from generator.errors import GeneratorError, InputError
+from generator.model import frontmatter
+from generator.model.article import Article
+from generator.report import ImportReport, Outcome, Row
+from generator.sources import RawDoc
+
+EXTENSIONS = {".txt", ".html", ".htm", ".md", ".markdown", ".json", ".jsonl", ".csv"}
+_INTERNAL_EXTRA = {"error", "image_files"}
+MAX_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class Converted:
+    """One article (or not-article) found in an input, cleaned and ready to write."""
+
+    raw: RawDoc
+    article: Article | None = None
+    text: str | None = None
+    error: str | None = None
+    slug: str | None = None
+    filename: str | None = None
+
+
+@dataclass
+class _Known:
+    """What the content folder already holds, for idempotence and duplicate detection."""
+
+    by_name: dict[str, Path] = field(default_factory=dict)
+    by_key: dict[str, str] = field(default_factory=dict)
+
+
+def identity(raw: RawDoc) -> str:
+    """A stable identity: WeChat biz/mid/idx, else the article URL, else account+title+day."""
+    if raw.identity:
+        return raw.identity
+    if raw.url:
+        parts = urlsplit(raw.url.strip())
+        host = parts.netloc.lower().removeprefix("www.")
+        query = parse_qs(parts.query)
+        if host == "mp.weixin.qq.com" and {"__biz", "mid", "idx"} <= query.keys():
+            return "wx:{}:{}:{}".format(query["__biz"][0], query["mid"][0], query["idx"][0])
+        if host == "mp.weixin.qq.com" and parts.path.startswith("/s/"):
+            return f"url:{host}{parts.path.rstrip('/')}"
+        return f"url:{host}{parts.path}{'?' + parts.query if parts.query else ''}"
+    day = _day(raw)
+    return f"meta:{raw.account or ''}|{_norm(raw.title or '')}|{day or ''}"
+
+
+def _day(raw: RawDoc) -> str | None:
+    d = raw.date
+    if d is None:
+        return None
+    return (d.date() if hasattr(d, "hour") else d).isoformat()
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def slug_for(key: str) -> str:
+    """Short ASCII slug derived from the identity (12 hex digits of its SHA-1)."""
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def fingerprint(body: str) -> str | None:
+    """Content fingerprint of a body, blind to boilerplate-level differences; None if too short."""
+    text = _norm(normalize.plain(body))
+    if len(text) < 40:
+        return None
+    return "body:" + hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _meta_key(article: Article) -> str | None:
+    f = article.front
+    if not f.title or f.date is None:
+        return None
+    return f"meta:{f.account or ''}|{_norm(f.title)}|{f.day}"
+
+
+def _dup_keys(article: Article) -> list[str]:
+    return [k for k in (fingerprint(article.body), _meta_key(article)) if k]
+
+
+def _clean_extra(extra: dict) -> dict:
+    def ok(v: object) -> bool:
+        if isinstance(v, (str, int, float, bool)):
+            return True
+        return isinstance(v, list) and all(isinstance(x, (str, int, float)) for x in v)
+    return {k: v for k, v in extra.items()
+            if k not in _INTERNAL_EXTRA and not k.startswith("_") and ok(v)}
+
+
+def convert(path: Path, data: bytes, fmt: str | None, cfg: SiteConfig, *,
+            auto_tags: int | None = None) -> list[Converted]:
+    """Read one input with its adapter and clean every article in it (no disk writes)."""
+    problem = _unreadable(data)
+    if problem:
+        raise InputError(problem, path)
+    fmt = fmt or sources.detect(path, data)
+    if fmt is None:
+        raise InputError("unrecognised format", path, hint="force one with --format")
+    out = []
+    for raw in sources.module(fmt).read(path, data):
+        item = Converted(raw)
+        if raw.extra.get("error"):
+            item.error = str(raw.extra["error"])
+        elif not raw.not_article:
+            raw = replace(raw, extra=_clean_extra(raw.extra))
+            item.article = clean(raw, cfg.import_, auto_tags=auto_tags)
+            item.raw = raw
+            key = identity(raw)
+            item.slug = slug_for(key)
+            day = item.article.front.day
+            item.filename = f"{day.isoformat() if day else 'undated'}-{item.slug}.md"
+            item.text = frontmatter.dump(item.article)
+        out.append(item)
+    return out
+
+
+def _unreadable(data: bytes) -> str | None:
+    if not data.strip():
+        return "empty file"
+    if len(data) > MAX_BYTES:
+        return f"file too large ({len(data) // 2**20} MB; limit {MAX_BYTES // 2**20} MB)"
+    head = data[:8192]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary file, not text"
+    return None
+
+
+def iter_inputs(srcs: Iterable[str], stdin: IO[bytes] | None = None) -> Iterator[tuple[str, Path, bytes | None]]:
+    """Expand SRC arguments to (display name, path, bytes-or-None) — folders recursively."""
+    for src in srcs:
+        if src == "-":
+            data = (stdin or sys.stdin.buffer).read()
+            yield "<stdin>", Path("stdin"), data
+            continue
+        p = Path(src)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p)
+                if any(part.startswith(".") or part.endswith("_files") for part in rel.parts[:-1]):
+                    continue
+                if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in EXTENSIONS:
+                    yield str(f), f, None
+        else:
+            yield str(p), p, None
+
+
+def _scan_existing(into: Path) -> _Known:
+    known = _Known()
+    if not into.is_dir():
+        return known
+    for f in sorted(into.rglob("*.md")):
+        known.by_name[f.name] = f
+        try:
+            article = frontmatter.parse(f.read_text(encoding="utf-8"), f)
+        except (GeneratorError, UnicodeDecodeError, OSError):
+            continue
+        for key in _dup_keys(article):
+            known.by_key.setdefault(key, f.name)
+    return known
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _localize(item: Converted, into: Path, dry_run: bool) -> list[str]:
+    if item.raw.assets_dir is None or item.article is None:
+        return []
+    from generator.clean.images import localize
+
+    body, missing = localize(item.article.body, item.raw.assets_dir, into, dry_run=dry_run)
+    if body != item.article.body:
+        item.article = replace(item.article, body=body)
+        item.text = frontmatter.dump(item.article)
+    return list(missing)
+
+
+def _place(item: Converted, row: Row, into: Path, known: _Known, seen: dict[str, str],
+           force: bool, dry_run: bool) -> None:
+    """Decide the outcome for one cleaned article and write it unless told not to."""
+    assert item.article is not None and item.filename and item.text
+    name = item.filename
+    target = known.by_name.get(name, into / name)
+    rel = str(target.relative_to(into)) if target.is_relative_to(into) else str(target)
+    row.output = rel
+    if name in seen:
+        row.outcome, row.duplicate_of, row.output = Outcome.DUPLICATE, seen[name], None
+        row.reason = "same article as another input"
+        return
+    for key in _dup_keys(item.article):
+        other = seen.get(key) or known.by_key.get(key)
+        if other and other != rel:
+            row.outcome, row.duplicate_of, row.output = Outcome.DUPLICATE, other, None
+            row.reason = "same content" if key.startswith("body:") else "same title, account and day"
+            return
+    seen[name] = rel
+    for key in _dup_keys(item.article):
+        seen.setdefault(key, rel)
+    row.missing_images = _localize(item, into, dry_run)
+    if target.exists():
+        old = target.read_text(encoding="utf-8", errors="replace")
+        if old == item.text:
+            row.outcome = Outcome.UNCHANGED
+            return
+        if frontmatter.is_hand_edited(old) and not force:
+            row.outcome, row.reason = Outcome.KEPT, "edited since import; --force overwrites"
+            return
+        row.outcome = Outcome.UPDATED
+    else:
+        row.outcome = Outcome.IMPORTED
+    if not dry_run:
+        _write(target, item.text)
+
+
+def ingest(cfg: SiteConfig, srcs: list[str], *, into: Path | None = None, fmt: str | None = None,
+           force: bool = False, dry_run: bool = False, auto_tags: int | None = None,
+           progress: bool | None = None, stdin: IO[bytes] | None = None,
+           stream: IO[str] = sys.stderr) -> ImportReport:
+    """Import every article found in SRCS into INTO (default: the site's content folder)."""
+    from tqdm import tqdm
+
+    into = Path(into) if into else cfg.content_path
+    if fmt and fmt != "auto" and fmt not in sources.FORMATS:
+        raise GeneratorError(f"unknown format '{fmt}'", hint="one of: auto, " + ", ".join(sources.FORMATS))
+    fmt = None if fmt in (None, "auto") else fmt
+    report = ImportReport()
+    known = _scan_existing(into)
+    seen: dict[str, str] = {}
+    inputs = list(iter_inputs(srcs, stdin))
+    show = progress if progress is not None else (len(inputs) >= 20 and stream.isatty())
+    for name, path, data in tqdm(inputs, disable=not show, file=stream, unit="file", leave=False):
+        try:
+            if data is None:
+                if not path.exists():
+                    raise InputError("no such file or folder", name)
+                data = path.read_bytes()
+            items = convert(path, data, fmt, cfg, auto_tags=auto_tags)
+        except GeneratorError as exc:
+            report.add(Row(name, Outcome.FAILED, reason=exc.message, record=exc.line))
+            continue
+        except Exception as exc:  # an adapter bug must not lose the other inputs
+            report.add(Row(name, Outcome.FAILED, reason=f"internal error: {type(exc).__name__}: {exc}"))
+            continue
+        if not items:
+            report.add(Row(name, Outcome.REJECTED, reason="no article found"))
+        for item in items:
+            row = report.add(Row(name, Outcome.FAILED, record=item.raw.record))
+            if item.error:
+                row.reason = item.error
+            elif item.raw.not_article:
+                row.outcome, row.reason = Outcome.NOT_ARTICLE, item.raw.not_article
+            elif item.article is None or not item.article.front.title:
+                row.outcome, row.reason = Outcome.REJECTED, "no title"
+            elif not item.article.body.strip():
+                row.outcome, row.reason = Outcome.REJECTED, "empty body"
+            else:
+                try:
+                    _place(item, row, into, known, seen, force, dry_run)
+                except OSError as exc:
+                    row.outcome, row.reason = Outcome.FAILED, f"cannot write: {exc.strerror or exc}"
+    return report

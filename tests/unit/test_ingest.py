@@ -1,0 +1,128 @@
+"""`wenji import` end to end on real specimens: accounting, idempotence, duplicates, hand edits."""
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.config import load_config
+from generator.ingest import ingest
+from generator.model import frontmatter
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "ingest"
+
+
+@pytest.fixture
+def site(tmp_path):
+    (tmp_path / "site.yml").write_text("title: t\nimport:\n  tag_rules:\n    组织工作: 党建\n",
+                                       encoding="utf-8")
+    return tmp_path
+
+
+def run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def inputs(tmp_path, *names):
+    folder = tmp_path / "in"
+    folder.mkdir(exist_ok=True)
+    for name in names:
+        shutil.copy(FIXTURES / name, folder / name)
+    return folder
+
+
+def md_files(site):
+    return sorted(p.relative_to(site / "content") for p in (site / "content").rglob("*.md"))
+
+
+def test_every_input_is_accounted_for_and_bad_inputs_are_named(site, tmp_path):
+    src = inputs(tmp_path, "seed.txt", "lou-ye.md", "deleted-page.html")
+    (src / "empty.txt").write_bytes(b"")
+    (src / "binary.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (src / "truncated.html").write_bytes((FIXTURES / "laopo-no1.html").read_bytes()[:3000])
+    report_path = tmp_path / "report.json"
+    code, out, err = run("import", "--site", str(site), str(src), "--report", str(report_path))
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    outcomes = {Path(r["input"]).name: r["outcome"] for r in report["inputs"]}
+    assert outcomes["seed.txt"] == "imported"
+    assert outcomes["lou-ye.md"] == "imported"
+    assert outcomes["deleted-page.html"] == "not article"
+    assert outcomes["empty.txt"] == "failed"
+    assert outcomes["binary.html"] == "failed"
+    assert outcomes["truncated.html"] in ("failed", "rejected", "imported")
+    assert len(report["inputs"]) == 6
+    assert code == 1
+    assert "empty.txt: empty file" in err
+    assert "binary.html: binary file" in err
+    assert out.strip() == report["summary"]
+    assert "not article" in out and "failed" in out
+    assert len(md_files(site)) == sum(o == "imported" for o in outcomes.values())
+
+
+def test_reimport_is_idempotent(site, tmp_path):
+    src = inputs(tmp_path, "seed.txt", "lou-ye.md")
+    cfg = load_config(site)
+    first = ingest(cfg, [str(src)])
+    files = {p: (site / "content" / p).read_bytes() for p in md_files(site)}
+    second = ingest(cfg, [str(src)])
+    assert [r.outcome for r in first.rows] == ["imported", "imported"]
+    assert [r.outcome for r in second.rows] == ["unchanged", "unchanged"]
+    assert {p: (site / "content" / p).read_bytes() for p in md_files(site)} == files
+    assert [r.output for r in first.rows] == [r.output for r in second.rows]
+
+
+def test_same_article_from_two_formats_is_a_duplicate(site, tmp_path):
+    src = inputs(tmp_path, "laopo-no1.html", "laopo-no1.txt")
+    report = ingest(load_config(site), [str(src)])
+    outcomes = sorted(r.outcome for r in report.rows)
+    assert outcomes == ["duplicate", "imported"], report.to_json()
+    dup = next(r for r in report.rows if r.outcome == "duplicate")
+    assert dup.duplicate_of and dup.duplicate_of.endswith(".md")
+    assert len(md_files(site)) == 1
+
+
+def test_hand_edited_article_is_kept_unless_forced(site, tmp_path):
+    src = inputs(tmp_path, "seed.txt")
+    cfg = load_config(site)
+    ingest(cfg, [str(src)])
+    [path] = md_files(site)
+    target = site / "content" / path
+    edited = target.read_text(encoding="utf-8").replace("成长起来。", "成长起来。\n\n编者按：人工校对。")
+    target.write_text(edited, encoding="utf-8")
+    code, out, err = run("import", "--site", str(site), str(src))
+    assert code == 0
+    assert "1 kept" in out and "edited since import" in err
+    assert target.read_text(encoding="utf-8") == edited
+    code, out, _ = run("import", "--site", str(site), str(src), "--force")
+    assert "1 updated" in out
+    assert "人工校对" not in target.read_text(encoding="utf-8")
+
+
+def test_dry_run_writes_nothing(site, tmp_path):
+    src = inputs(tmp_path, "seed.txt", "lou-ye.md")
+    code, out, _ = run("import", "--site", str(site), str(src), "--dry-run")
+    assert code == 0 and out.startswith("(dry run) 2 imported")
+    assert not (site / "content").exists()
+
+
+def test_stdin_and_into(site, tmp_path):
+    data = (FIXTURES / "seed.txt").read_bytes()
+    cfg = load_config(site)
+    report = ingest(cfg, ["-"], into=tmp_path / "elsewhere", stdin=io.BytesIO(data))
+    [row] = report.rows
+    assert row.outcome == "imported" and row.input == "<stdin>"
+    text = (tmp_path / "elsewhere" / row.output).read_text(encoding="utf-8")
+    article = frontmatter.parse(text)
+    assert article.front.title.startswith("绍兴组工：组织工作新担当新作为")
+    assert "党建" in article.front.tags  # site.yml keyword rule
+
+
+def test_missing_input_fails_with_its_name(site):
+    code, out, err = run("import", "--site", str(site), "no/such/file.txt")
+    assert code == 1
+    assert "no/such/file.txt: no such file or folder" in err

@@ -59,6 +59,47 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
+_CLoader = None
+if hasattr(yaml, "CSafeLoader"):
+    class _CLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        """libyaml-backed twin of _Loader (same resolvers and mapping rule), ~6x faster."""
+
+    _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+    _CLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def _shares_nodes(root: yaml.Node) -> bool:
+    """True when a node appears twice in the tree, i.e. the YAML used an alias."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += (key, value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+    return False
+
+
+def _fast_load(yaml_text: str) -> Any:
+    """Load with libyaml; None on anything unusual so the Python loader decides (and explains)."""
+    loader = _CLoader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}
+        if _shares_nodes(node):
+            return None
+        return loader.construct_document(node)
+    except Exception:  # noqa: BLE001 (the Python loader reports the error precisely)
+        return None
+    finally:
+        loader.dispose()
+
 
 class _Dumper(yaml.SafeDumper):
     pass
@@ -126,8 +167,10 @@ def split(text: str) -> tuple[str | None, str, int]:
 
 def load_yaml(yaml_text: str, path: Any = None, line_offset: int = 1) -> dict[str, Any]:
     """Parse front matter YAML safely; errors name the file and line."""
+    data = _fast_load(yaml_text) if _CLoader is not None else None
     try:
-        data = yaml.load(yaml_text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+        if data is None:
+            data = yaml.load(yaml_text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = line_offset + mark.line if mark else line_offset

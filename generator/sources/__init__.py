@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -85,14 +86,30 @@ def detect(path: Path, data: bytes) -> str | None:
 
 
 def decode(data: bytes) -> str:
-    """Bytes → text: UTF-8 (BOM stripped), else GB18030, else UTF-8 with replacement."""
+    """Bytes → text: BOM-marked UTF-8/UTF-16, else UTF-8, else GB18030 (GBK), else UTF-8 with
+    replacement characters; double-decoded UTF-8 ("æ–‡ç« " for "文章") is repaired."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace")
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            return data.decode("utf-8", errors="replace")
+    return _repair_mojibake(text)
+
+
+_MOJIBAKE = re.compile(r"[\u00c2-\u00ef][\u0080-\u00bf\u2018-\u203a\u0152-\u0178\u02c6\u02dc\u2122]")
+
+
+def _repair_mojibake(text: str) -> str:
+    """Undo UTF-8 that was decoded as Latin-1/CP1252 and saved again, when that is what happened."""
+    sample = text[:20000]
+    if len(_MOJIBAKE.findall(sample)) < 8 or re.search(r"[\u4e00-\u9fff]", sample[:2000]):
+        return text
+    import ftfy
+
+    return ftfy.fix_encoding(text)

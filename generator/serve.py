@@ -1,0 +1,303 @@
+"""Command `wenji serve`: build into a temp folder, serve it on 127.0.0.1, rebuild on changes, reload pages."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import webbrowser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import IO, Any, Callable
+from urllib.parse import urlsplit
+
+from generator.config import SiteConfig, load_config, override
+from generator.errors import GeneratorError
+from generator.serve_http import (EVENTS_URL, RELOAD_JS, RESERVED, SCRIPT_URL, STATUS_URL,
+                                  content_type, inject, placeholder_page, resolve)
+from generator.watch import Change, Watcher
+
+KEEPALIVE = 15.0
+"""Seconds between comment lines on an idle reload stream (keeps proxies and browsers connected)."""
+
+
+class BuildState:
+    """The latest build's epoch and error; readers never see the output while a build writes it."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.epoch = 0
+        self.error: str | None = None
+        self.built = False
+        self.building = False
+        self.readers = 0
+        self.closed = False
+
+    def begin_build(self) -> None:
+        """Block new readers and wait for the ones reading the output to finish."""
+        with self.cond:
+            self.building = True
+            self.cond.wait_for(lambda: self.readers == 0, timeout=30)
+
+    def end_build(self, error: str | None) -> None:
+        """Publish the result of a build and wake everyone waiting on it."""
+        with self.cond:
+            self.building = False
+            self.error = error
+            self.built = self.built or error is None
+            self.epoch += 1
+            self.cond.notify_all()
+
+    def enter_read(self, timeout: float) -> None:
+        """Wait (up to TIMEOUT) until no build is writing, then count a reader in."""
+        with self.cond:
+            self.cond.wait_for(lambda: not self.building or self.closed, timeout=timeout)
+            self.readers += 1
+
+    def leave_read(self) -> None:
+        with self.cond:
+            self.readers -= 1
+            self.cond.notify_all()
+
+    def wait_epoch(self, seen: int, timeout: float) -> int:
+        """Wait until the epoch differs from SEEN (or TIMEOUT passes, or the server closes)."""
+        with self.cond:
+            self.cond.wait_for(lambda: self.epoch != seen or self.closed, timeout=timeout)
+            return self.epoch
+
+    def close(self) -> None:
+        with self.cond:
+            self.closed = True
+            self.cond.notify_all()
+
+
+class PreviewServer:
+    """Serve ROOT (rebuilt by BUILDER) over HTTP with live reload and a build-error overlay."""
+
+    def __init__(self, builder: Callable[[], Any], root: Path, *, host: str = "127.0.0.1",
+                 port: int = 0, base_path: str = "/", stream: IO[str] | None = None,
+                 read_timeout: float = 120.0):
+        self.builder = builder
+        self.root = Path(root)
+        self.host = host
+        self.base_path = base_path
+        self.stream = stream if stream is not None else sys.stderr
+        self.read_timeout = read_timeout
+        self.state = BuildState()
+        self._port = port
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> PreviewServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        return self._httpd.server_address[1] if self._httpd else self._port
+
+    @property
+    def url(self) -> str:
+        host = "localhost" if self.host in ("", "0.0.0.0", "::") else self.host
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.port}{self.base_path}"
+
+    def start(self) -> None:
+        """Bind the socket and serve requests from a background thread."""
+        try:
+            self._httpd = _HTTPServer((self.host, self._port), _Handler, self)
+        except OSError as exc:
+            raise GeneratorError(f"cannot listen on {self.host}:{self._port}: {exc.strerror}",
+                                 hint="is another server running there? pass --port N "
+                                      "(0 picks a free port)") from None
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.1,),
+                                        name="wenji-http", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Close reload streams, stop serving and release the socket."""
+        self.state.close()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+    def rebuild(self, reason: str = "") -> bool:
+        """Run the builder; on failure keep the last good output and show the error."""
+        started = time.monotonic()
+        self.state.begin_build()
+        error = None
+        try:
+            self.builder()
+        except GeneratorError as exc:
+            error = str(exc)
+        except Exception as exc:  # a bug must not take the preview down; show it instead
+            traceback.print_exc(file=self.stream)
+            error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self.state.end_build(error)
+        took = time.monotonic() - started
+        if error is None:
+            print(f"built in {took:.2f}s{f' ({reason})' if reason else ''}", file=self.stream)
+        else:
+            print(f"error: {error}\n  build failed; still serving the last good build",
+                  file=self.stream)
+        self.stream.flush()
+        return error is None
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: type, preview: PreviewServer):
+        self.preview = preview
+        if ":" in address[0]:
+            import socket
+
+            self.address_family = socket.AF_INET6
+        super().__init__(address, handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _HTTPServer
+    server_version = "wenji-serve"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        """Stay quiet: the terminal shows builds and errors, not every request."""
+
+    def do_GET(self) -> None:
+        self._respond(head=False)
+
+    def do_HEAD(self) -> None:
+        self._respond(head=True)
+
+    def _respond(self, head: bool) -> None:
+        preview = self.server.preview
+        path = urlsplit(self.path).path
+        if path.startswith(RESERVED):
+            return self._reserved(path, head)
+        state = preview.state
+        state.enter_read(preview.read_timeout)
+        try:
+            self._send_site_file(preview, head)
+        finally:
+            state.leave_read()
+
+    def _send_site_file(self, preview: PreviewServer, head: bool) -> None:
+        state = preview.state
+        target = resolve(preview.root, preview.base_path, self.path)
+        if target.location is not None:
+            return self._send(target.status, "text/plain; charset=utf-8", b"", head,
+                              {"Location": target.location})
+        if target.file is not None:
+            try:
+                body = target.file.read_bytes()
+            except OSError:
+                target = dataclasses.replace(target, status=404, file=None)
+            else:
+                return self._send(200, content_type(target.file), body, head)
+        if target.status == 403:
+            return self._send(403, "text/plain; charset=utf-8", b"403 Forbidden\n", head)
+        if not state.built:
+            return self._send(503, "text/html; charset=utf-8", placeholder_page(state.error),
+                              head)
+        page = preview.root / "404.html"
+        body = page.read_bytes() if page.is_file() else b"<!doctype html><title>404</title>" \
+            b"<body><h1>404 Not Found</h1></body>"
+        self._send(404, "text/html; charset=utf-8", body, head)
+
+    def _send(self, status: int, ctype: str, body: bytes, head: bool,
+              headers: dict[str, str] | None = None) -> None:
+        if ctype.startswith("text/html"):
+            state = self.server.preview.state
+            body = inject(body, state.epoch, state.error)
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _reserved(self, path: str, head: bool) -> None:
+        state = self.server.preview.state
+        if path == SCRIPT_URL:
+            return self._send(200, "text/javascript; charset=utf-8", RELOAD_JS.encode(), head)
+        if path == STATUS_URL:
+            body = json.dumps({"epoch": state.epoch, "error": state.error, "built": state.built})
+            return self._send(200, "application/json; charset=utf-8", body.encode(), head)
+        if path == EVENTS_URL and not head:
+            return self._stream_events(state)
+        self._send(404, "text/plain; charset=utf-8", b"404 Not Found\n", head)
+
+    def _stream_events(self, state: BuildState) -> None:
+        """Send the build epoch now and after every build, as server-sent events."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        seen = -1
+        try:
+            self.wfile.write(b"retry: 1000\n\n")
+            while not state.closed:
+                epoch = state.wait_epoch(seen, KEEPALIVE) if seen >= 0 else state.epoch
+                message = f"event: epoch\ndata: {epoch}\n\n" if epoch != seen else ": idle\n\n"
+                self.wfile.write(message.encode())
+                self.wfile.flush()
+                seen = epoch
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+def _cli_overrides(cfg: SiteConfig) -> dict[str, Any]:
+    """Return the fields where CFG differs from site.yml (command-line options to keep on reload)."""
+    try:
+        base = load_config(cfg.site_dir)
+    except GeneratorError:
+        return {}
+    return {f.name: getattr(cfg, f.name) for f in dataclasses.fields(cfg)
+            if getattr(cfg, f.name) != getattr(base, f.name)}
+
+
+def _describe(changes: frozenset[Change], site_dir: Path) -> str:
+    names = sorted({str(c.path.relative_to(site_dir.absolute())) for c in changes})
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    return ", ".join(names[:3]) + more + " changed"
+
+
+def serve(cfg: SiteConfig, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
+          *, builder: Callable[[SiteConfig], Any] | None = None, stream: IO[str] | None = None,
+          stop: threading.Event | None = None, opener: Callable[[str], Any] = webbrowser.open,
+          debounce: float = 0.15) -> None:
+    """Build, serve and rebuild on change until Ctrl-C (KeyboardInterrupt propagates) or STOP is set."""
+    if builder is None:
+        from generator.build import build as builder
+    stream = stream if stream is not None else sys.stderr
+    keep = _cli_overrides(cfg)
+    with tempfile.TemporaryDirectory(prefix="wenji-serve-") as tmp, \
+            Watcher(cfg, debounce=debounce) as watcher:
+        out = Path(tmp) / "site"
+
+        def build_preview() -> None:
+            fresh = override(load_config(cfg.site_dir), **keep)
+            builder(override(fresh, output_dir=str(out), base_url=preview.url))
+
+        preview = PreviewServer(build_preview, out, host=host, port=port,
+                                base_path=cfg.base_path, stream=stream)
+        with preview:
+            preview.rebuild()
+            print(f"serving {preview.url} (Ctrl-C to stop)", file=stream, flush=True)
+            if open_browser:
+                threading.Thread(target=opener, args=(preview.url,), daemon=True).start()
+            for changes in watcher.changes(stop):
+                preview.rebuild(_describe(changes, Path(cfg.site_dir)))

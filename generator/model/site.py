@@ -1,0 +1,251 @@
+"""content/**/*.md → Site: parsed, rendered entries plus tags, accounts and date archives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import multiprocessing
+import os
+import re
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.config import SiteConfig
+from generator.errors import FrontMatterError, GeneratorError, OutputCollisionError
+from generator.model import frontmatter, taxonomy
+from generator.model.article import Article, FrontMatter
+from generator.model.taxonomy import Term
+from generator.render import markdown, urls
+
+PARALLEL_FROM = 300
+"""Collections at least this large are loaded by a pool of worker processes."""
+SUMMARY_CHARS = 120
+
+_DATE_PREFIX = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|undated)-")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(eq=False, slots=True)
+class Entry:
+    """One publishable article: its front matter, rendered body and place in the site."""
+
+    front: FrontMatter
+    article: Article
+    slug: str
+    url: str
+    """Root-relative URL without a leading slash, e.g. 2018/09/abc123/."""
+    text: str
+    """Plain text of the body (search, word counts)."""
+    html: str
+    """Rendered, sanitized body HTML."""
+    source_path: Path
+    words: int = 0
+    """Han characters plus Latin words."""
+    minutes: int = 1
+    """Reading time."""
+    summary: str = ""
+    """front.summary, else the opening of the text."""
+
+    @property
+    def title(self) -> str:
+        return self.front.title
+
+    @property
+    def day(self) -> dt.date | None:
+        return self.front.day
+
+
+@dataclass(eq=False)
+class Site:
+    """Everything the outputs need, loaded before anything is rendered."""
+
+    entries: list[Entry]
+    """Dated entries newest first, then undated ones (by URL)."""
+    tags: dict[str, list[Entry]]
+    accounts: dict[str, list[Entry]]
+    tag_terms: dict[str, Term]
+    account_terms: dict[str, Term]
+    years: dict[int, dict[int, list[Entry]]]
+    """{year: {month: entries}}, newest first at every level."""
+    undated: list[Entry]
+    drafts_left_out: int = 0
+    _index: dict[int, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def dated(self) -> list[Entry]:
+        return self.entries[: len(self.entries) - len(self.undated)]
+
+    def neighbours(self, entry: Entry) -> tuple[Entry | None, Entry | None]:
+        """(newer, older) entry next to ENTRY in site order."""
+        i = self._index[id(entry)]
+        newer = self.entries[i - 1] if i > 0 else None
+        older = self.entries[i + 1] if i + 1 < len(self.entries) else None
+        return newer, older
+
+    def related(self, entry: Entry, limit: int, window: int = 24) -> list[Entry]:
+        """Up to LIMIT entries sharing most tags with ENTRY, nearest in time first."""
+        if limit <= 0 or not entry.front.tags:
+            return []
+        score: dict[int, int] = {}
+        found: dict[int, Entry] = {}
+        me = self._index[id(entry)]
+        for tag in entry.front.tags:
+            members = self.tags.get(tag)
+            if not members:
+                continue
+            pos = _position(members, me, self._index)
+            for other in members[max(0, pos - window): pos + window + 1]:
+                key = id(other)
+                if other is not entry:
+                    score[key] = score.get(key, 0) + 1
+                    found[key] = other
+        ranked = sorted(found, key=lambda k: (-score[k], abs(self._index[k] - me),
+                                               self._index[k]))
+        return [found[k] for k in ranked[:limit]]
+
+
+def _position(members: list[Entry], index: int, where: dict[int, int]) -> int:
+    lo, hi = 0, len(members)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if where[id(members[mid])] < index:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def source_files(content: Path) -> list[Path]:
+    """Markdown files under CONTENT (hidden files and folders skipped), in path order."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(content):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [Path(root, f) for f in files if f.endswith(".md") and not f.startswith(".")]
+    return sorted(found, key=lambda p: p.relative_to(content).as_posix())
+
+
+def derive_slug(front: FrontMatter, path: Path) -> str:
+    """front.slug, else the file name without a date prefix, folded to a URL segment."""
+    for candidate in (front.slug or "", _DATE_PREFIX.sub("", path.stem), path.stem):
+        slug = urls.slugify(candidate)
+        if slug:
+            return slug
+    return "a-" + hashlib.sha1(path.name.encode("utf-8")).hexdigest()[:10]
+
+
+def load_entry(path: Path, pattern: str, per_minute: int) -> Entry:
+    """Read, parse and render one article file."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FrontMatterError(f"not UTF-8 text (byte {exc.start})", path, None,
+                               hint="save the file as UTF-8") from None
+    except OSError as exc:
+        raise FrontMatterError(f"cannot read: {exc.strerror}", path) from None
+    article = frontmatter.parse(text, path)
+    article.path = path
+    front = article.front
+    slug = derive_slug(front, path)
+    html, plain = markdown.render(article.body)
+    words = markdown.word_count(plain)
+    summary = front.summary or _SPACE.sub(" ", plain[: SUMMARY_CHARS * 2]).strip()[:SUMMARY_CHARS]
+    return Entry(front, article, slug, urls.article_url(pattern, slug, front.day), plain, html,
+                 path, words, markdown.reading_minutes(words, per_minute), summary)
+
+
+def _load_chunk(paths: list[Path], pattern: str, per_minute: int) -> list[Any]:
+    out: list[Any] = []
+    for path in paths:
+        try:
+            out.append(load_entry(path, pattern, per_minute))
+        except GeneratorError as exc:  # exceptions with extra fields do not pickle whole
+            out.append((type(exc).__name__, exc.message, exc.path, exc.line, exc.hint))
+    return out
+
+
+def workers() -> int:
+    """How many processes to use (the CPUs this process may run on)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """True when worker processes may be forked safely (no other threads running)."""
+    return ("fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1 and workers() > 1)
+
+
+def _load_all(paths: list[Path], cfg: SiteConfig) -> list[Any]:
+    if len(paths) < PARALLEL_FROM or not can_fork():
+        return _load_chunk(paths, cfg.article_url, cfg.chars_per_minute)
+    jobs = workers()
+    size = max(16, min(256, len(paths) // (jobs * 8)))
+    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        results = pool.map(_load_chunk, chunks, [cfg.article_url] * len(chunks),
+                           [cfg.chars_per_minute] * len(chunks))
+        return [item for chunk in results for item in chunk]
+
+
+def load_site(cfg: SiteConfig, *, drafts: bool | None = None) -> tuple[Site, list[GeneratorError]]:
+    """Load every article under cfg.content_path; bad files become problems and are left out.
+
+    With cfg.strict the first problem is raised instead. Two entries with the same URL raise
+    OutputCollisionError naming both files.
+    """
+    include_drafts = cfg.drafts if drafts is None else drafts
+    paths = source_files(cfg.content_path) if cfg.content_path.is_dir() else []
+    problems: list[GeneratorError] = []
+    entries: list[Entry] = []
+    left_out = 0
+    for item in _load_all(paths, cfg):
+        if isinstance(item, tuple):
+            problems.append(FrontMatterError(item[1], item[2], item[3], item[4]))
+        elif item.front.draft and not include_drafts:
+            left_out += 1
+        else:
+            entries.append(item)
+    if problems and cfg.strict:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more bad articles)" if len(problems) > 1 else ""
+        raise FrontMatterError(first.message + more, first.path, first.line, first.hint)
+    _refuse_collisions(entries)
+    return make_site(entries, left_out), problems
+
+
+def _refuse_collisions(entries: list[Entry]) -> None:
+    seen: dict[str, Entry] = {}
+    for entry in entries:
+        key = urls.output_path(entry.url).casefold()
+        other = seen.get(key)
+        if other is not None:
+            raise OutputCollisionError(
+                f"{other.source_path} and {entry.source_path} would both be written to "
+                f"/{entry.url}", entry.source_path,
+                hint="give one of them a different 'slug:' in its front matter")
+        seen[key] = entry
+
+
+def make_site(entries: list[Entry], drafts_left_out: int = 0) -> Site:
+    """Order ENTRIES (newest first, undated last) and group them into tags, accounts, archives."""
+    dated = [e for e in entries if e.front.date is not None]
+    undated = sorted((e for e in entries if e.front.date is None), key=lambda e: e.url)
+    dated.sort(key=lambda e: e.url)
+    dated.sort(key=lambda e: e.front.sort_key(), reverse=True)
+    ordered = dated + undated
+    tag_terms = taxonomy.collect(ordered, lambda e: e.front.tags, "tag", urls.tag_url)
+    account_terms = taxonomy.collect(ordered, lambda e: [e.front.account] if e.front.account
+                                     else [], "account", urls.account_url)
+    return Site(
+        entries=ordered,
+        tags={name: term.entries for name, term in tag_terms.items()},
+        accounts={name: term.entries for name, term in account_terms.items()},
+        tag_terms=tag_terms, account_terms=account_terms,
+        years=taxonomy.archive(dated), undated=undated, drafts_left_out=drafts_left_out,
+        _index={id(e): i for i, e in enumerate(ordered)},
+    )

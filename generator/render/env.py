@@ -1,0 +1,114 @@
+"""The one Jinja environment of a build: theme loaders, autoescape, filters, page context."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined,
+                    pass_context)
+
+from generator.config import SiteConfig
+from generator.model.article import CHINA_TZ
+from generator.render import urls
+from generator.render.theme import Theme
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What templates may know about the site (never the whole configuration)."""
+
+    title: str
+    description: str
+    author: str
+    language: str
+    base_url: str
+    base_path: str
+    relative_links: bool
+    search: bool
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Page:
+    """The page being rendered: its URL and the prefix that turns root-relative URLs into links."""
+
+    url: str
+    root: str
+
+
+def _day(value: dt.date | dt.datetime) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return (value.astimezone(CHINA_TZ) if value.tzinfo else value).date()
+    return value
+
+
+def date_zh(value: dt.date | dt.datetime | None) -> str:
+    """2018年9月27日."""
+    if value is None:
+        return ""
+    d = _day(value)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def isodate(value: dt.date | dt.datetime | None) -> str:
+    """2018-09-27 (the day in China time)."""
+    return _day(value).isoformat() if value is not None else ""
+
+
+def rfc3339(value: dt.date | dt.datetime | None) -> str:
+    """An Atom timestamp; a bare date is midnight China time."""
+    if value is None:
+        return "1970-01-01T00:00:00Z"
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time(), CHINA_TZ)
+    elif value.tzinfo is None:
+        value = value.replace(tzinfo=CHINA_TZ)
+    return value.isoformat()
+
+
+def make_env(cfg: SiteConfig, theme: Theme) -> Environment:
+    """Build the Jinja environment for THEME (one per build)."""
+    loader = ChoiceLoader([
+        FileSystemLoader([str(d) for d in theme.template_dirs]),
+        PrefixLoader({name: FileSystemLoader(str(folder / "templates"))
+                      for name, folder in theme.chain}),
+    ])
+    env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      auto_reload=False, cache_size=-1)
+    env.globals["site"] = SiteInfo(
+        title=cfg.title, description=cfg.description, author=cfg.author, language=cfg.language,
+        base_url=cfg.base_url, base_path=cfg.base_path, relative_links=cfg.relative_links,
+        search=cfg.search.enabled, params=dict(theme.params))
+    env.globals["urls"] = {"home": urls.HOME, "archive": urls.ARCHIVE, "tags": urls.TAGS,
+                           "accounts": urls.ACCOUNTS, "undated": urls.UNDATED,
+                           "search": urls.SEARCH, "feed": urls.FEED, "sitemap": urls.SITEMAP}
+    env.filters.update(link=_link, absurl=_absurl, date_zh=date_zh, isodate=isodate,
+                       rfc3339=rfc3339)
+    return env
+
+
+@pass_context
+def _link(ctx: Any, url: str) -> str:
+    """A link to root-relative URL from the page being rendered."""
+    return urls.link(ctx["page"].root, url)
+
+
+@pass_context
+def _absurl(ctx: Any, url: str) -> str:
+    """The full URL (for feeds, sitemaps and canonical links)."""
+    return urls.absolute(ctx["site"].base_url, url)
+
+
+def page_for(env: Environment, url: str) -> Page:
+    """The Page of URL under this environment's link settings."""
+    site: SiteInfo = env.globals["site"]  # type: ignore[assignment]
+    return Page(url, urls.root_prefix(site.base_path, url, site.relative_links))
+
+
+def render(env: Environment, template: str, path: str, context: dict[str, Any]) -> bytes:
+    """Render TEMPLATE for the output file PATH into UTF-8 bytes."""
+    page = page_for(env, urls.url_of(path))
+    return env.get_template(template).render({**context, "page": page}).encode("utf-8")

@@ -1,0 +1,123 @@
+"""Markdown body → sanitized HTML and plain text; the one configured converter."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from typing import Any
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’.-][A-Za-z0-9\u00c0-\u024f]+)*")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+_FOOTNOTE_ID = re.compile(r"^fn(?:ref)?\d+(?::\d+)?$")
+
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
+    "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3",
+    "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "rp",
+    "rt", "ruby", "s", "section", "small", "span", "strong", "sub", "summary", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var",
+}
+_ATTRIBUTES = {
+    "*": {"title", "lang", "dir"},
+    "a": {"href", "id", "class"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "li": {"id", "class"}, "ol": {"start", "class"}, "sup": {"id", "class"},
+    "section": {"class"}, "hr": {"class"}, "code": {"class"}, "pre": {"class"},
+    "td": {"style", "colspan", "rowspan"}, "th": {"style", "colspan", "rowspan", "scope"},
+    "col": {"span"}, "colgroup": {"span"}, "time": {"datetime"}, "q": {"cite"},
+    "blockquote": {"cite"}, "details": {"open"},
+}
+
+
+def _keep_attribute(tag: str, attr: str, value: str) -> str | None:
+    """Let ids through only in the footnote shape the Markdown renderer writes."""
+    if attr == "id" and not _FOOTNOTE_ID.match(value):
+        return None
+    return value
+
+
+_CLEANER = nh3.Cleaner(
+    tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer nofollow", strip_comments=True,
+    clean_content_tags={"script", "style"}, filter_style_properties={"text-align"},
+    attribute_filter=_keep_attribute,
+)
+_TEXT_ONLY = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style"})
+
+
+def _image(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    tokens[idx].attrSet("loading", "lazy")
+    return self.image(tokens, idx, options, env)
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"]).use(footnote_plugin)
+    md.add_render_rule("image", _image)
+    return md
+
+
+_MD = _parser()
+
+
+def sanitize(html: str) -> str:
+    """Keep only safe markup: no scripts, handlers, styles or javascript: URLs."""
+    return _CLEANER.clean(html)
+
+
+def strip_tags(html: str) -> str:
+    """Plain text of an HTML fragment."""
+    return htmllib.unescape(_TEXT_ONLY.clean(html))
+
+
+def render(body: str) -> tuple[str, str]:
+    """Render a Markdown BODY into (sanitized HTML, plain text)."""
+    env: dict[str, Any] = {}
+    tokens = _MD.parse(body, env)
+    html = _MD.renderer.render(tokens, _MD.options, env)
+    return sanitize(html), plain_text(tokens)
+
+
+def plain_text(tokens: list[Token]) -> str:
+    """The readable text of parsed Markdown, paragraphs separated by blank lines."""
+    parts: list[str] = []
+    for token in tokens:
+        if token.type == "inline":
+            hidden = False  # inside an inline <script> or <style>
+            for child in token.children or ():
+                kind = child.type
+                if kind == "html_inline":
+                    tag = child.content[:8].lower()
+                    if tag.startswith(("<script", "<style")):
+                        hidden = True
+                    elif tag.startswith(("</script", "</style")):
+                        hidden = False
+                elif hidden:
+                    continue
+                elif kind == "text" or kind == "code_inline":
+                    parts.append(child.content)
+                elif kind == "softbreak" or kind == "hardbreak":
+                    parts.append("\n")
+            parts.append("\n\n")
+        elif token.type in ("fence", "code_block"):
+            parts.append(token.content + "\n")
+        elif token.type == "html_block":
+            parts.append(strip_tags(token.content) + "\n\n")
+    return _BLANK_LINES.sub("\n\n", "".join(parts)).strip()
+
+
+def word_count(text: str) -> int:
+    """Words as Chinese readers count them: each Han character, plus each Latin word."""
+    han = len(text) - len(_HAN.sub("", text))
+    return han + sum(1 for _ in _LATIN_WORD.finditer(text))
+
+
+def reading_minutes(words: int, per_minute: int) -> int:
+    """Whole minutes to read WORDS at PER_MINUTE (at least 1)."""
+    return max(1, -(-words // max(per_minute, 1)))

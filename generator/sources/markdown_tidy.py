@@ -1,0 +1,80 @@
+"""Tidy converter artefacts in Markdown prose (html2text and web clippers), code untouched.
+
+- a bold marker split across a hard line break (`**text  ⏎**`) is closed on its own line;
+- lines that are nothing but emphasis markers (`****`, `__`, `  *   * `) go, real thematic
+  breaks (`* * *`, `***`, `___`) stay;
+- empty headings (`#` alone) go;
+- hard line breaks (two trailing spaces) inside plain paragraphs and quotes become paragraph
+  breaks: WeChat pages use `<br>` between what readers see as paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from generator.sources.markdown_inert import code_lines
+
+_MARKERS_ONLY = re.compile(r"^[\s*_]+$")
+_THEMATIC = {"***", "* * *", "___", "_ _ _", "*****"}
+_EMPTY_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]*#*[ \t]*$")
+_QUOTE = re.compile(r"^(\s{0,3}>\s?)+")
+_LIST = re.compile(r"^\s*(?:[*+-]|\d{1,9}[.)])(?:\s|$)")
+_BLOCK_TAG = re.compile(r"^ {0,3}<(?:figcaption|center|p|div|section|figure|table|blockquote|"
+                        r"h[1-6]|ul|ol|pre)\b", re.I)
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?\s*$")
+
+
+def tidy(markdown: str) -> str:
+    """Return MARKDOWN with converter artefacts removed (see module docstring)."""
+    lines = markdown.split("\n")
+    code = code_lines(markdown)
+    kept: list[str | None] = list(lines)
+    last_text: int | None = None
+    for i, line in enumerate(lines):
+        if i in code:
+            last_text = None
+            continue
+        stripped = line.strip()
+        if stripped == "**" and last_text is not None and kept[last_text] is not None \
+                and kept[last_text].count("**") % 2 == 1:
+            kept[last_text] = kept[last_text].rstrip() + "**  "
+            kept[i] = None
+            continue
+        if stripped and _MARKERS_ONLY.match(line) and stripped not in _THEMATIC:
+            kept[i] = None
+            continue
+        if _EMPTY_HEADING.match(line):
+            kept[i] = None
+            continue
+        last_text = i if stripped else None
+    return _split_hard_breaks([ln for ln in kept if ln is not None])
+
+
+def _split_hard_breaks(lines: list[str]) -> str:
+    text = "\n".join(lines)
+    code = code_lines(text)
+    out: list[str] = []
+    para: list[int] = []  # indexes (into lines) of the current paragraph
+    for i, line in enumerate(lines):
+        out.append(line)
+        if i in code or not line.strip():
+            para = []
+            continue
+        if para and _BLOCK_TAG.match(line):  # an HTML block interrupts the paragraph
+            out.insert(len(out) - 1, "")
+            para = []
+        para.append(i)
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if not line.endswith("  ") or not nxt.strip() or i + 1 in code:
+            continue
+        body = _QUOTE.sub("", line)
+        if any(_LIST.match(_QUOTE.sub("", lines[j])) for j in para) or _LIST.match(
+                _QUOTE.sub("", nxt)) or "|" in line or _TABLE_RULE.match(_QUOTE.sub("", nxt)):
+            continue
+        if body.startswith("    ") or re.match(r"^\s{0,3}#", body):
+            continue
+        prefix = _QUOTE.match(line)
+        out[-1] = line.rstrip()
+        out.append(prefix.group(0).rstrip() if prefix else "")
+        para = []
+    return "\n".join(out)

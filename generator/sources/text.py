@@ -1,0 +1,305 @@
+"""STAGE 1 adapter "text": page-text dumps of WeChat article pages (and plain .txt) → RawDoc.
+
+A dump is the whole text of a saved page, optionally stored as a Python-repr string behind
+`text:`: title, account name, 微信号 + id, 功能介绍 + description, date, the article's text,
+then the page's scripts and UI strings. Newer dumps start with the page's scripts, which also
+carry the article's metadata (see text_script). Any other .txt is read as plain text.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from generator.errors import InputError
+from generator.model.article import CHINA_TZ
+from generator.sources import RawDoc, decode
+from generator.sources.text_body import (cut_body, is_chrome, is_end, shape, squash,
+                                         to_markdown)
+from generator.sources.text_script import (PageScript, article_url, error_fields, read_script,
+                                           url_identity)
+
+FORMAT = "text"
+_WRAPPED = re.compile(r"text\s*:\s*[bBrRuU]{0,2}['\"]")
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                   r"(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_PY_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|\n|.)",
+                        re.S)
+_PY_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
+              "\n": ""}
+# Error pages served with HTTP 200 instead of an article, by reason.
+_ERRORS = {
+    "deleted page": ("该内容已被发布者删除", "此内容已被发布者删除", "该文章已被发布者删除",
+                     "The content has been deleted by the author."),
+    "removed for violation": ("此内容因违规无法查看", "该内容因违规无法查看",
+                              "此内容被多人投诉，相关的内容无法进行查看。", "此帐号已被屏蔽, 内容无法查看",
+                              "Unable to view this content because it violates regulation."),
+    "content unavailable": ("该内容暂时无法查看", "此内容无法查看", "该公众号已迁移",
+                            "此帐号已自主注销，内容无法查看", "内容已过期", "该内容已过期"),
+}
+_PROFILE_MARKS = ("公众号简介", "基础信息", "认证类型", "认证主体", "帐号主体", "账号主体")
+_META_SKIP = re.compile(r"^(原创|Original|发表于|收录于合集|收录于话题|#.*|\d*\s*个|以下文章来源于.*|"
+                        r"[\u4e00-\u9fff]{0,4}\s*(编辑|作者|责编|审核|校对)\s*[：:|｜].*)$")
+
+
+@dataclass
+class Header:
+    """What the page's header block says about the article."""
+
+    title: str | None = None
+    date: dt.date | dt.datetime | None = None
+    account: str | None = None
+    account_id: str | None = None
+    author: str | None = None
+    description: str | None = None
+    source: str | None = None
+    end: int = 0
+    """Index (into the non-empty lines) of the first line after the header."""
+    tags: list[str] = field(default_factory=list)
+
+
+def sniff(path: Path, data: bytes) -> bool:
+    """A `text:'...'` dump, a .txt file, or text with the 微信号/功能介绍 header shape."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if _WRAPPED.match(head.decode("latin-1")):
+        return True
+    if path.suffix.lower() in (".txt", ".text"):
+        return True
+    text = head.decode("utf-8", errors="ignore")
+    return "微信号" in text and "功能介绍" in text and b"\x00" not in head
+
+
+def read(path: Path, data: bytes) -> Iterator[RawDoc]:
+    """Read one dump (or several `text:` records, one per line) into RawDocs."""
+    if not data.strip(b"\xef\xbb\xbf \t\r\n"):
+        raise InputError("empty file: no text to import", path)
+    if b"\x00" in data[:8192]:
+        raise InputError("binary file, not a text dump", path, hint="check the file type")
+    raw = decode(data)
+    if raw.count("\ufffd") > max(3, len(raw) // 100):
+        raise InputError("not readable text (invalid UTF-8/GB18030 bytes)", path)
+    records = unwrap(raw)
+    for n, (line, text) in enumerate(records, 1):
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        try:
+            doc = page_doc(text, str(path))
+        except RecursionError as exc:  # pathological nesting in a hostile file
+            raise InputError("text too deeply nested to read", path, line) from exc
+        if len(records) > 1:
+            doc.record = n
+        yield doc
+
+
+def unwrap(raw: str) -> list[tuple[int, str]]:
+    """The page text(s) in RAW: `text:'...'` records decoded, else RAW itself."""
+    raw = raw.lstrip("\ufeff")
+    start = raw.lstrip()
+    if not _WRAPPED.match(start):
+        if "\n" not in raw.strip() and raw.count("\\n") >= 3:
+            return [(1, _unescape(raw.strip(), False))]
+        return [(1, raw)]
+    out: list[tuple[int, str]] = []
+    line = raw[:len(raw) - len(start)].count("\n") + 1
+    for piece in re.split(r"\n(?=text\s*:\s*[bBrRuU]{0,2}['\"])", start):
+        out.append((line, _literal(piece.split(":", 1)[1].strip())))
+        line += piece.count("\n") + 1
+    return out
+
+
+def _literal(expr: str) -> str:
+    """Decode a Python string (or bytes) literal; unescape by hand when it is cut off or odd."""
+    try:
+        value = ast.literal_eval(expr)
+    except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
+        value = None
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, str):
+        return value
+    prefix = re.match(r"[bBrRuU]{0,2}", expr).group(0)
+    body = expr[len(prefix):]
+    quote = body[:1]
+    body = body[1:]
+    if quote and body.endswith(quote) and not _odd_tail(body[:-1]):
+        body = body[:-1]
+    elif _odd_tail(body):
+        body = body[:-1]  # cut off in the middle of an escape
+    if "r" in prefix.lower():
+        return body
+    return _unescape(body, "b" in prefix.lower())
+
+
+def _odd_tail(text: str) -> bool:
+    """True when TEXT ends in an unpaired backslash."""
+    return (len(text) - len(text.rstrip("\\"))) % 2 == 1
+
+
+def _unescape(body: str, is_bytes: bool) -> str:
+    """Python string escapes → characters (bytes escapes → UTF-8 text)."""
+    def sub(m: re.Match[str]) -> str:
+        code = m.group(1)
+        if code[0] in "xuU" and len(code) > 1:
+            value = int(code[1:], 16)
+            return chr(value) if value <= 0x10FFFF else "\ufffd"
+        if code[0] in "01234567":
+            return chr(int(code, 8))
+        return _PY_SIMPLE.get(code, code if code in "\\'\"" else "\\" + code)
+
+    text = _PY_ESCAPE.sub(sub, body)
+    if is_bytes:
+        raw = b"".join(bytes([ord(c)]) if ord(c) < 256 else c.encode("utf-8") for c in text)
+        text = raw.decode("utf-8", errors="replace")
+    return text
+
+
+def _date(line: str) -> dt.date | dt.datetime | None:
+    m = _DATE.match(line)
+    if not m:
+        return None
+    y, mo, d, h, mi, s = (int(g) if g else None for g in m.groups())
+    try:
+        if h is not None:
+            return dt.datetime(y, mo, d, h, mi, s or 0, tzinfo=CHINA_TZ)
+        return dt.date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def _not_article(lines: list[str], ps: PageScript) -> str | None:
+    """The reason this page is not an article (error or profile page), or None."""
+    if ps.title:
+        return None
+    keys = {re.sub(r"\s+", "", s) for s in lines if len(s) < 80}
+    for reason, phrases in _ERRORS.items():
+        if any(re.sub(r"\s+", "", p) in keys for p in phrases):
+            return reason
+    if "公众号简介" in keys or sum(m in keys for m in _PROFILE_MARKS) >= 2:
+        return "account profile page"
+    return None
+
+
+def parse_header(lines: list[str], start: int, ps: PageScript) -> Header:
+    """Read the header block that begins at LINES[START] (the line after the title)."""
+    h = Header(end=start)
+    window = lines[start:start + 40]
+    labels = [i for i, s in enumerate(window) if s in ("微信号", "功能介绍")]
+    known = {v for v in (ps.account, ps.author) if v}
+    if labels:
+        wx = window.index("微信号") if "微信号" in window else None
+        fn = window.index("功能介绍") if "功能介绍" in window else None
+        first = min(labels)
+        pre = window[:first]
+        if first > 0:
+            h.account = window[first - 1]
+            pre = window[:first - 1]
+        if wx is not None and wx + 1 < len(window) and window[wx + 1] not in ("功能介绍",):
+            h.account_id = window[wx + 1]
+        last = max(labels)
+        if fn is not None and fn + 1 < len(window):
+            h.description = window[fn + 1]
+            last = fn + 1
+        elif wx is not None:
+            last = wx + 1
+        authors = []
+        for s in pre:
+            if _date(s) and not h.date:
+                h.date = _date(s)
+            elif s not in (h.account, "原创") and not _date(s):
+                authors.append(re.sub(r"^(原创|作者)\s*[：:]?\s*", "", s))
+        authors = [a for a in dict.fromkeys(authors) if a and a != h.account]
+        if len(authors) == 1 and len(authors[0]) <= 30:
+            h.author = authors[0]
+        i = last + 1
+    else:
+        i = 0
+    # Trailing header lines: date, 原创/发表于 marks, 收录于合集 tags, the account/author again.
+    while i < len(window) and i < 12 + (last + 1 if labels else 0):
+        s = window[i]
+        if is_end(s):
+            break
+        if _date(s):
+            h.date = h.date or _date(s)
+        elif s in known or s == h.account or is_chrome(s):
+            pass
+        elif _META_SKIP.match(s):
+            m = re.match(r"^以下文章来源于\s*(.+?)\s*[，,]\s*作者\s*(.+)$", s)
+            if m:
+                h.source, h.author = h.source or m.group(1), h.author or m.group(2)
+            h.tags += [t for t in re.findall(r"#\s*([^#\s]+)", s) if t]
+        else:
+            break
+        i += 1
+    h.end = start + i
+    return h
+
+
+def page_doc(text: str, name: str) -> RawDoc:
+    """One page text → RawDoc (article, or not-article with its reason)."""
+    doc = RawDoc(input=name, format=FORMAT)
+    lines = [s for s in (squash(x) for x in text.split("\n")) if s]
+    ps = read_script(text)
+    reason = _not_article(lines, ps)
+    if reason:
+        doc.not_article = reason
+        doc.account, doc.account_id = error_fields(text) if reason != "account profile page" \
+            else (None, _profile_id(lines))
+        return doc
+    title_at = _title_line(lines, ps)
+    h = parse_header(lines, title_at + 1, ps) if title_at is not None else Header()
+    body = cut_body(lines[h.end:]) if title_at is not None or not ps.title else []
+    doc.title = ps.title or (lines[title_at] if title_at is not None else None)
+    doc.account = ps.account or h.account
+    doc.account_id = ps.alias or h.account_id or ps.user_name
+    doc.author = ps.author or h.author
+    doc.date = ps.date or h.date
+    doc.url = article_url(ps.link)
+    doc.identity = ps.identity or url_identity(doc.url)
+    doc.cover = ps.cover
+    doc.tags = list(dict.fromkeys(ps.tags + h.tags))
+    if h.description:
+        doc.extra["account_description"] = h.description
+    content = ps.content or ""
+    if content.lstrip().startswith("<") and ps.show_type in (None, "0"):
+        doc.html = content
+        doc.source = h.source
+        return doc
+    if not body and content:
+        blocks, credit = shape(content.split("\n"), find_headings=False)
+        pictures = ps.pictures if ps.show_type == "8" else []
+        doc.markdown = to_markdown(blocks, pictures)
+        if ps.desc and not re.sub(r"\s+", "", content).startswith(re.sub(r"\s+", "", ps.desc)):
+            doc.summary = ps.desc
+    else:
+        blocks, credit = shape(body)
+        doc.markdown = to_markdown(blocks)
+        doc.summary = ps.desc
+    doc.source = credit or h.source
+    if not doc.markdown and not doc.title:
+        raise InputError("no article text found in this dump", name)
+    return doc
+
+
+def _title_line(lines: list[str], ps: PageScript) -> int | None:
+    """Index of the line that holds the title (the page's first text line for old dumps)."""
+    if ps.title:
+        want = re.sub(r"\s+", "", ps.title)
+        for i, s in enumerate(lines):
+            if re.sub(r"\s+", "", s) == want:
+                return i
+        return None
+    for i, s in enumerate(lines):
+        if not is_chrome(s):
+            return i if len(s) <= 120 else None
+    return None
+
+
+def _profile_id(lines: list[str]) -> str | None:
+    """The 微信号 a profile page shows."""
+    for a, b in zip(lines, lines[1:]):
+        if a == "微信号" and re.fullmatch(r"[A-Za-z][\w-]{3,}", b):
+            return b
+    return None

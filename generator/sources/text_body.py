@@ -1,0 +1,198 @@
+"""Body of a page-text dump: where it ends, its recovered headings and credit → escaped Markdown.
+
+Page text loses all markup: paragraphs run together, section headings survive only as
+NBSP-delimited islands (`。\\xa0有更强的信心\\xa0信心来自…`) or as short lines of their own, and
+the page's scripts and UI strings follow the article. This module cuts the body out of the
+page text and turns it into Markdown that renders exactly the words of the page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from generator.clean.normalize import escape_text
+
+# A line of one of these (whitespace-insensitive) ends the article body in every era's page:
+# what follows is the reward box, read counts, comments, share sheets and scripts.
+END_LINES = frozenset("""
+阅读原文 轻触阅读原文 轻触查看原文 预览时标签不可点 继续滑动看下一个 向上滑动看下一个
+微信扫一扫关注该公众号 微信扫一扫使用小程序 投诉 赞赏 喜欢作者 长按二维码向我转账
+微信扫一扫赞赏作者 收录于话题 上一篇下一篇 写留言 写下你的留言 精选留言 Readmore
+ScantoFollow 阅读全文 人赞赏 喜欢此内容的人还喜欢 人划线
+""".split())
+_END_READS = re.compile(r"^(阅读|Views?|Reads?)(\s*(\d+|10万\+|100000\+|\d+万\+?))?$")
+# Script lines WeChat pages put inside or right after the article text.
+_SCRIPT_START = re.compile(
+    r"^(var (first_sceen__time|write_sceen_time|__DEBUGINFO|PAGE_MID)|window\.(first_sceen__time"
+    r"|logs\.pagetime|PAGE_MID|__QMTPL_SSR_DATA__|__second_open__)|seajs\.use\(|"
+    r"String\.prototype\.html\s*=)")
+# UI strings that may stand on a line of their own anywhere in a page's trailing chrome.
+UI_LINES = END_LINES | frozenset("""
+阅读 好看 在看 点赞 分享 收藏 留言 听过 视频 小程序 赞 取消 允许 推荐 确定 发送 已发送 发送中
+知道了 我知道了 分析 × 已推荐到看一看 已推荐到看一看和朋友分享想法 分享想法到看一看 朋友将在看一看看到
+分享你的想法... 最多200字，当前共字 最多40字，当前共字 网络异常，请稍后重试 已取消，“好看”想法已同步删除
+你的朋友可以在“发现”-“看一看”看到你认为好看的文章。 ，轻点两下取消赞 ，轻点两下取消在看
+受苹果公司新规定影响，微信iOS版的赞赏功能被关闭，可通过二维码转账支持公众号。 前往看一看
+看一看入口已关闭 在“设置”-“通用”-“发现页管理”打开“看一看”入口 已同步到看一看 发送到看一看
+前往“发现”-“看一看”浏览“朋友在看” 微信扫一扫可打开此内容，使用完整服务 长按识别前往小程序
+其它金额 赞赏金额 返回 上一页 下一页 发送给作者 已喜欢，对作者说句悄悄话 微信扫一扫关注该公众号
+GotIt Cancel Allow Like Wow Share Comment Favorite Listen 复制链接 留言功能已关闭 暂无留言
+""".split())
+_JS_LINE = re.compile(
+    r"^((var|let|const)\s+[\w$]+\s*[=;,]|function\s*[\w$]*\s*\("
+    r"|(if|for|while|switch)\s*\(.*\)\s*\{?$"
+    r"|(return|throw)\b.*;$|(try|else|finally)\s*\{|\}\s*(else|catch|finally)\b|case\s.*:$"
+    r"|(window|document|navigator|location|console)\.|[\]\)\}][\s\]\)\};,]*$|//|/\*"
+    r"|[.#@][\w-].*\{$|-?[a-z-]+\s*:\s*[^：]*;$|'use strict'|[\w$.\[\]'\"]+\s*[+\-|]?=\s*.*[;{(,]$"
+    r"|[\w$.]+\(.*\);$|['\"]?[\w$-]+['\"]?\s*:\s*(['\"\d\[{]|function\b|JsDecode\(|true\b|false\b"
+    r"|null\b|[\w$.]+\s*\*\s*1).*[,{\[]?$)|[;{]$")
+_PUNCT_ONLY = re.compile(r"^[\W_]+$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_SENTENCE_END = "。！？!?；;…”\"」』）)"
+_ISLAND = re.compile(
+    r"(?:^|(?<=[" + re.escape(_SENTENCE_END) + r"]))\xa0+([^\xa0\n]{2,40}?)\xa0+(?=\S|$)")
+_CREDIT = re.compile(r"(?:^|(?<=[" + re.escape(_SENTENCE_END) + r"]))\s*"
+                     r"(?:文章|信息|稿件|内容|图文|本文)?来源\s*[：:｜|]\s*([^\s，。；;、]{1,40})\s*$")
+
+
+@dataclass
+class Block:
+    """One body block: a paragraph or a heading, as plain text."""
+
+    text: str
+    heading: bool = False
+    whole_line: bool = True
+    """The block was a line of its own in the page text (not cut out of a run)."""
+
+
+def squash(line: str) -> str:
+    """The line without layout whitespace at its ends and with tab/space runs folded."""
+    return re.sub(r"[ \t]+", " ", line.strip(" \t\r\n\u3000\u200b\ufeff"))
+
+
+def _key(line: str) -> str:
+    return re.sub(r"\s+", "", line)
+
+
+def is_end(line: str) -> bool:
+    """True when LINE is where a page's article text stops and its chrome begins."""
+    s = squash(line.replace("\xa0", " "))
+    return _key(s) in END_LINES or bool(_END_READS.match(s)) or bool(_SCRIPT_START.match(s))
+
+
+def is_js(line: str) -> bool:
+    """True when LINE reads as script or style rather than prose."""
+    s = line.strip()
+    return bool(_JS_LINE.search(s)) and len(_CJK.findall(s)) < len(s) / 4
+
+
+def is_chrome(line: str) -> bool:
+    """True when LINE is page UI, script, or stray punctuation."""
+    s = squash(line.replace("\xa0", " "))
+    if not s:
+        return True
+    return (_key(s) in UI_LINES or is_end(s) or bool(_PUNCT_ONLY.match(s))
+            or bool(_SCRIPT_START.match(s)) or is_js(s))
+
+
+def cut_body(lines: list[str]) -> list[str]:
+    """The article's lines: up to the first chrome marker, minus stray UI and script lines."""
+    out: list[str] = []
+    for line in lines:
+        if is_end(line):
+            break
+        s = squash(line)
+        key = _key(s.replace("\xa0", ""))
+        # Short UI words (分享, 推荐…) and marks may be the author's: only the tail loses those.
+        if not s or (key in UI_LINES and len(key) >= 5) or (len(s) == 1 and _PUNCT_ONLY.match(s)) \
+                or _SCRIPT_START.match(s):
+            continue
+        out.append(s)
+    while out and is_chrome(out[-1]):
+        out.pop()
+    return out
+
+
+def split_islands(line: str) -> list[Block]:
+    """Cut NBSP-delimited heading islands out of a run of merged paragraphs."""
+    blocks: list[Block] = []
+    pos = 0
+    for m in _ISLAND.finditer(line):
+        title = m.group(1).strip()
+        if not _CJK.search(title) or re.search(r"[。！？!?]", title):
+            continue
+        before = line[pos:m.start()].strip(" \xa0")
+        if before:
+            blocks.append(Block(before, whole_line=False))
+        blocks.append(Block(title, heading=True, whole_line=False))
+        pos = m.end()
+    if pos == 0:
+        return [Block(line.strip(" \xa0"))]
+    rest = line[pos:].strip(" \xa0")
+    if rest:
+        blocks.append(Block(rest, whole_line=False))
+    return blocks
+
+
+def take_credit(blocks: list[Block]) -> str | None:
+    """Remove a trailing `来源：X` credit from the last paragraph and return X."""
+    for i in range(len(blocks) - 1, max(-1, len(blocks) - 3), -1):
+        if blocks[i].heading:
+            continue
+        m = _CREDIT.search(blocks[i].text)
+        if not m:
+            return None
+        rest = blocks[i].text[:m.start()].rstrip()
+        if rest:
+            blocks[i].text = rest
+        else:
+            del blocks[i]
+        return m.group(1)
+    return None
+
+
+def _short_heading(block: Block, before: Block | None, after: Block | None) -> bool:
+    """A short line of its own between full paragraphs reads as a section heading."""
+    t = block.text
+    if not (block.whole_line and 2 <= len(t) <= 20 and _CJK.search(t)) or before is None:
+        return False
+    if re.search(r"[，。！？!?；;：:、…—,]$|[，。！？!?]", t) or after is None or after.heading:
+        return False
+    return (not before.heading and before.text.endswith(tuple(_SENTENCE_END + "：:"))
+            and len(after.text) >= 2 * len(t))
+
+
+def shape(lines: list[str], *, find_headings: bool = True) -> tuple[list[Block], str | None]:
+    """Body lines → blocks with recovered headings, and the `来源` credit if there is one."""
+    blocks = [b for line in lines for b in (split_islands(line) if find_headings
+                                              else [Block(line.strip(" \xa0"))])]
+    blocks = [b for b in blocks if b.text]
+    credit = take_credit(blocks)
+    if find_headings:
+        for i, b in enumerate(blocks):
+            if not b.heading and _short_heading(b, blocks[i - 1] if i else None,
+                                                blocks[i + 1] if i + 1 < len(blocks) else None):
+                b.heading = True
+    return blocks, credit
+
+
+def image(url: str) -> str:
+    """A Markdown image for an http(s) URL, with characters that could end the link encoded."""
+    safe = re.sub(r"[\s()<>\[\]\\\"']", lambda m: "%{:02X}".format(ord(m.group(0))), url)
+    return f"![]({safe})"
+
+
+def escape(text: str) -> str:
+    """Plain text → Markdown that renders as exactly that text."""
+    text = escape_text(text)
+    # A line of dashes or equals signs would be a rule or a heading underline.
+    return re.sub(r"^(\s*)([-=][-= ]*)$", r"\1\\\2", text, flags=re.M)
+
+
+def to_markdown(blocks: list[Block], images: Sequence[str] = ()) -> str:
+    """(Images and) blocks → Markdown: escaped paragraphs, `## ` headings."""
+    parts = [image(u) for u in images if re.match(r"https?://", u)]
+    parts += [("## " if b.heading else "") + escape(b.text) for b in blocks]
+    return "\n\n".join(parts) + "\n" if parts else ""

@@ -1,0 +1,260 @@
+"""STAGE 1 adapter "jsonl": JSON Lines, JSON arrays and CSV corpora → one RawDoc per record.
+
+Fields are found by their common names (title; account/nickname/name; account_id/alias;
+content/body/text/html; url/link; date/created_at/publish_time (Unix seconds → China time);
+author; digest/summary; cover; tags). Where a corpus has both `name` and an ID-like `account`
+(nonamestreet/weixin_public_corpus), `name` is the display name and `account` the 微信号.
+A `content` that is HTML goes to RawDoc.html; plain text with one line per DOM text node is
+rejoined into paragraphs (see `rejoin`).
+
+Every record carries `record`: its 1-based line number (JSONL, CSV) or position (JSON array).
+
+Bad records (contract with ingest): a line that is not valid JSON, or not an object, does not
+stop the others. It is yielded as a RawDoc with no body and `extra["error"]` holding the
+message ("line 7: invalid JSON: …"); ingest reports it as failed with that reason and record.
+Only a file that is unreadable as a whole raises InputError.
+
+Metadata-only records (CSV indexes such as Wechatscope's ceninfo.csv: title, nickname,
+created_at, archive, censored_date, censored_msg): there is no body to import, so each row is
+yielded as `not_article="metadata only (no body)"` with the metadata it has (title, account,
+date, the gh_ id from the archive name, status from the censorship message, and the censorship
+fields in `extra`), so every row is accounted for in the report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+from generator.errors import InputError
+from generator.sources import RawDoc, decode
+from generator.sources.markdown_meta import article_url, meta_text, parse_date, wechat_identity
+
+FORMAT = "jsonl"
+EXTENSIONS = {".jsonl", ".ndjson", ".json", ".csv"}
+_TITLE = ("title", "msg_title", "标题")
+_ACCOUNT = ("account_name", "nickname", "mp_name", "biz_name", "公众号", "name", "account")
+_ACCOUNT_ID = ("account_id", "alias", "wechat_id", "微信号")
+_ID_LIKE = re.compile(r"^(?:gh_[0-9a-f]{12}|[A-Za-z][-_A-Za-z0-9]{5,19})$")
+_HTML_BODY = ("content_html", "html", "body_html")
+_MD_BODY = ("markdown", "content_md")
+_BODY = ("content", "body", "text", "article", "正文")
+_URL = ("url", "link", "msg_link", "content_url", "article_url")
+_DATE = ("date", "created_at", "publish_time", "pub_date", "publish_date", "create_time",
+         "published", "datetime", "time", "ct")
+_AUTHOR = ("author", "作者")
+_SUMMARY = ("digest", "summary", "description", "摘要")
+_COVER = ("cover", "cover_url", "thumb_url", "cdn_url")
+_TAGS = ("tags", "keywords")
+_HTML = re.compile(r"<(?:p|div|section|span|br|img|h[1-6]|strong|a|ul|li|table)\b[^>]*>", re.I)
+_ARCHIVE = re.compile(r"^(gh_[0-9a-f]{12})_")
+_CENSOR = {"此内容因违规无法查看": "removed for violation", "该内容已被发布者删除": "deleted"}
+_TERMINAL = "。！？!?；;…"
+_CLOSERS = "，。、；：？！）)」』”’》〉】,.;:?!%"
+_OPENERS = "（(「『“‘《〈【["
+_COMMAS = "，,、：:"
+_QUOTES_AFTER = "”’」』）)"
+
+
+def sniff(path: Path, data: bytes) -> bool:
+    """JSON/JSONL/CSV by extension, or text that opens like a JSON object/array of objects."""
+    if path.suffix.lower() in EXTENSIONS:
+        return True
+    head = data[:4096].decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
+    if head.startswith("["):
+        return head[1:].lstrip().startswith("{")
+    if head.startswith("{"):
+        try:
+            return isinstance(json.loads(head.split("\n", 1)[0]), dict)
+        except ValueError:
+            return False
+    return False
+
+
+def read(path: Path, data: bytes) -> Iterator[RawDoc]:
+    """Yield one RawDoc per record (bad records carry extra['error'], see module doc)."""
+    text = decode(data).lstrip("\ufeff")
+    if text.count("\ufffd") > max(3, len(text) // 100):
+        raise InputError("not readable text (invalid UTF-8 or GB18030)", path)
+    if path.suffix.lower() == ".csv" or (not text.lstrip().startswith(("{", "["))
+                                         and _looks_like_csv(text)):
+        yield from _csv(path, text)
+        return
+    whole = _whole_json(text)
+    if whole is not None:
+        for n, item in enumerate(whole, 1):
+            yield _record(path, n, item, f"record {n}")
+        return
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError as exc:
+            msg = getattr(exc, "msg", str(exc))
+            yield _error(path, n, f"line {n}: invalid JSON: {msg}")
+            continue
+        yield _record(path, n, item, f"line {n}")
+
+
+def _whole_json(text: str) -> list[Any] | None:
+    """The records of a file that is one JSON value (array, wrapper object, single object)."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        for key in ("articles", "data", "items", "records", "list"):
+            if isinstance(value.get(key), list):
+                return value[key]
+        return [value]
+    return None
+
+
+def _error(path: Path, n: int, message: str) -> RawDoc:
+    return RawDoc(input=str(path), format=FORMAT, record=n, extra={"error": message})
+
+
+def _record(path: Path, n: int, item: Any, where: str) -> RawDoc:
+    if not isinstance(item, dict):
+        return _error(path, n, f"{where}: not a JSON object")
+    return _from_fields(RawDoc(input=str(path), format=FORMAT, record=n), item)
+
+
+def _pick(rec: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        value = rec.get(key.lower())
+        if value not in (None, "", []):
+            return value
+    return None
+
+
+def _from_fields(raw: RawDoc, rec: dict[str, Any]) -> RawDoc:
+    """Fill RAW from a record's fields (names matched case-insensitively)."""
+    rec = {str(k).strip().lower(): v for k, v in rec.items()}
+    raw.title = meta_text(_pick(rec, _TITLE))
+    for key in _ACCOUNT:
+        value = meta_text(_pick(rec, (key,)))
+        if not value:
+            continue
+        if key in ("name", "account") and _ID_LIKE.match(value) and (
+                key == "account" or _pick(rec, ("account",))):
+            raw.account_id = raw.account_id or value
+        else:
+            raw.account = raw.account or value
+    raw.account_id = raw.account_id or meta_text(_pick(rec, _ACCOUNT_ID))
+    raw.author = meta_text(_pick(rec, _AUTHOR))
+    raw.summary = meta_text(_pick(rec, _SUMMARY))
+    raw.cover = meta_text(_pick(rec, _COVER))
+    raw.date = parse_date(_pick(rec, _DATE))
+    raw.url = article_url(meta_text(_pick(rec, _URL)))
+    raw.identity = wechat_identity(raw.url)
+    tags = _pick(rec, _TAGS)
+    if isinstance(tags, str):
+        tags = re.split(r"[,，、;；\s]+", tags)
+    raw.tags = [t for t in (meta_text(x) for x in tags or []) if t] if isinstance(
+        tags, list) else []
+    html_body, md_body, body = (_pick(rec, _HTML_BODY), _pick(rec, _MD_BODY), _pick(rec, _BODY))
+    if isinstance(html_body, str):
+        raw.html = html_body
+    elif isinstance(md_body, str):
+        raw.markdown = md_body
+    elif isinstance(body, str) and _HTML.search(body):
+        raw.html = body
+    elif isinstance(body, str):
+        raw.text = rejoin(body)
+    return raw
+
+
+def _looks_like_csv(text: str) -> bool:
+    header = text.split("\n", 1)[0].lower()
+    known = sum(1 for name in _TITLE + _ACCOUNT + _BODY + _DATE + _URL if name in header)
+    return "," in header and known >= 2
+
+
+def _csv(path: Path, text: str) -> Iterator[RawDoc]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames:
+        raise InputError("CSV file without a header row", path, 1)
+    has_body = any(str(f).lower() in _BODY + _HTML_BODY + _MD_BODY for f in reader.fieldnames)
+    try:
+        for row in reader:
+            n = reader.line_num
+            if None in row:  # more cells than header names
+                yield _error(path, n, f"line {n}: {len(row[None])} cells more than the header")
+                continue
+            raw = _from_fields(RawDoc(input=str(path), format=FORMAT, record=n), row)
+            if not has_body:
+                _metadata_only(raw, row)
+            yield raw
+    except csv.Error as exc:
+        yield _error(path, reader.line_num, f"line {reader.line_num}: invalid CSV: {exc}")
+
+
+def _metadata_only(raw: RawDoc, row: dict[str, Any]) -> None:
+    raw.not_article = "metadata only (no body)"
+    m = _ARCHIVE.match(str(row.get("archive") or ""))
+    if m:
+        raw.account_id = raw.account_id or m.group(1)
+    message = meta_text(row.get("censored_msg"))
+    raw.status = _CENSOR.get(message or "", "censored" if message else None)
+    raw.extra = {k: v for k, v in (("archive", meta_text(row.get("archive"))),
+                                   ("censored_date", meta_text(row.get("censored_date"))),
+                                   ("censored_msg", message)) if v}
+
+
+def rejoin(text: str) -> str:
+    """Rejoin one-line-per-text-node content into paragraphs (blank-line separated).
+
+    Scrapers that walk the DOM emit a line per text node, so inline markup splits sentences:
+    '14\\n：\\n00'. Fragments are glued when one side is tiny (punctuation, digits, a single
+    character), the next starts with closing punctuation or the current ends with an opening
+    one; a line ending in 。！？ ends a paragraph; a line ending in a comma continues it on a new
+    line (verse, lists); two ordinary lines of text are separate paragraphs.
+    """
+    lines = [ln.strip() for ln in text.replace("\r", "\n").split("\n")]
+    if re.search(r"\n[ \t]*\n", text) or not any(lines):
+        return "\n\n".join(re.split(r"\n\s*\n", text.strip()))
+    paras: list[str] = []
+    cur, last = "", ""
+    for frag in (ln for ln in lines if ln):
+        if not cur:
+            cur = last = frag
+            continue
+        sep = _joint(cur, last, frag)
+        if sep is None:
+            paras.append(cur)
+            cur = frag
+        else:
+            cur += sep + frag
+        last = frag
+    if cur:
+        paras.append(cur)
+    return "\n\n".join(paras)
+
+
+def _joint(cur: str, last: str, nxt: str) -> str | None:
+    """Separator between the paragraph so far and the next fragment; None ends the paragraph."""
+    end, first = cur.rstrip(_QUOTES_AFTER)[-1:] or cur[-1], nxt[0]
+    if end in _TERMINAL or (end == "." and not first.isdigit()):
+        return "" if first in _CLOSERS else None
+    if first in "[【［" and len(cur) > 10 and cur[-1] not in _OPENERS:
+        return None  # a bracketed label starts a new item: "[天成]艺术第03号"
+    if first in _CLOSERS or _tiny(nxt) or (len(nxt) <= 2 and not _tiny(cur)) or _tiny(last) or cur[-1] in _OPENERS:
+        return " " if cur[-1].isascii() and cur[-1].isalpha() and first.isascii() \
+            and first.isalpha() else ""
+    if cur[-1] in _COMMAS:
+        return "\n" if len(nxt) >= 6 else ""
+    return None
+
+
+def _tiny(frag: str) -> bool:
+    if len(frag) <= 1:
+        return True
+    return len(frag) <= 6 and not any(ch.isalpha() for ch in frag)

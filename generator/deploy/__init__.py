@@ -63,7 +63,8 @@ def publisher_for(target: str, cfg: SiteConfig) -> Publisher:
             extra["CNAME"] = cfg.deploy.cname.strip().encode("utf-8") + b"\n"
         if not url:
             raise ConfigError(f"bad deploy target {target!r}: no repository URL after git+")
-        return GitPublisher(_no_option(_git_remote(url), target), _no_option(branch or "gh-pages", target),
+        return GitPublisher(_git_remote(_no_option(url, target)),
+                            _no_option(branch or "gh-pages", target),
                             extra=extra, message=f"Deploy {cfg.title}")
     parts = urlsplit(target)
     path = unquote(parts.path)

@@ -1,0 +1,145 @@
+"""Deploy targets → publishers (a table), rsync argv, plan printing, redaction, git blob ids."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.config import DeployConfig, SiteConfig, override
+from generator.deploy import publisher_for
+from generator.deploy.ghpages import GitPublisher, blob_id
+from generator.deploy.local import FolderPublisher
+from generator.deploy.plan import Plan, local_files
+from generator.deploy.process import redact, run
+from generator.deploy.rsync import RsyncPublisher
+from generator.errors import ConfigError, GeneratorError
+
+CFG = override(SiteConfig(), title="文集", deploy=DeployConfig(cname="example.org"))
+
+TARGETS = [
+    ("git+https://github.com/me/site.git", GitPublisher,
+     {"remote": "https://github.com/me/site.git", "branch": "gh-pages"}),
+    ("git+git@github.com:me/site.git#main", GitPublisher,
+     {"remote": "git@github.com:me/site.git", "branch": "main"}),
+    ("git+ssh://git@example.org/srv/site.git#pages", GitPublisher,
+     {"remote": "ssh://git@example.org/srv/site.git", "branch": "pages"}),
+    ("git+file:///srv/site.git", GitPublisher, {"remote": "file:///srv/site.git"}),
+    ("git+/srv/site.git#www", GitPublisher, {"remote": "/srv/site.git", "branch": "www"}),
+    ("rsync://deploy@example.org/var/www/site", RsyncPublisher,
+     {"dest": "deploy@example.org:/var/www/site/", "port": None}),
+    ("ssh://example.org:2222/var/www/site/", RsyncPublisher,
+     {"dest": "example.org:/var/www/site/", "port": 2222}),
+    ("ssh://me@example.org/~/public_html", RsyncPublisher, {"dest": "me@example.org:~/public_html/"}),
+    ("rsync+file:///srv/www", RsyncPublisher, {"dest": "/srv/www/"}),
+    ("file:///srv/www", FolderPublisher, {"dest": Path("/srv/www")}),
+    ("file://localhost/srv/%E6%96%87%E9%9B%86", FolderPublisher, {"dest": Path("/srv/文集")}),
+]
+
+
+@pytest.mark.parametrize(("target", "kind", "fields"), TARGETS, ids=[t[0] for t in TARGETS])
+def test_target_scheme_picks_the_publisher(target: str, kind: type, fields: dict) -> None:
+    publisher = publisher_for(target, CFG)
+    assert isinstance(publisher, kind)
+    for name, value in fields.items():
+        assert getattr(publisher, name) == value
+
+
+def test_git_publisher_adds_nojekyll_cname_and_a_message() -> None:
+    publisher = publisher_for("git+https://example.org/x.git", CFG)
+    assert publisher.extra == {".nojekyll": b"", "CNAME": b"example.org\n"}
+    assert publisher.message == "Deploy 文集"
+    plain = publisher_for("git+https://example.org/x.git", override(CFG, deploy=DeployConfig()))
+    assert plain.extra == {".nojekyll": b""}
+
+
+def test_relative_git_path_is_made_absolute() -> None:
+    publisher = publisher_for("git+../pages.git", CFG)
+    assert Path(publisher.remote).is_absolute()
+    assert publisher.remote.endswith("pages.git")
+
+
+BAD = [
+    ("ftp://example.org/www", "unknown deploy target"),
+    ("example.org:/var/www", "unknown deploy target"),
+    ("git+", "no repository URL"),
+    ("git+--upload-pack=touch /tmp/x", "looks like an option"),
+    ("git+https://example.org/x.git#--force", "looks like an option"),
+    ("ssh://-oProxyCommand=x/path", "bad deploy target"),
+    ("rsync://example.org", "need host and path"),
+    ("file://otherhost/srv/www", "another host"),
+    ("http://user:hunter2@example.org/", "unknown deploy target"),
+]
+
+
+@pytest.mark.parametrize(("target", "message"), BAD, ids=[t[0] for t in BAD])
+def test_bad_targets_are_config_errors(target: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as caught:
+        publisher_for(target, CFG)
+    assert "hunter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize("dest", ["/", str(Path.home())])
+def test_file_target_refuses_root_and_home(dest: str) -> None:
+    with pytest.raises(GeneratorError, match="refusing"):
+        FolderPublisher(Path(dest))
+
+
+def test_rsync_argv() -> None:
+    publisher = RsyncPublisher("me@example.org:/var/www", port=2222)
+    argv = publisher._argv(Path("/site/public"), "--dry-run")
+    assert argv[0] == "rsync"
+    assert {"--recursive", "--checksum", "--delete", "--itemize-changes"} <= set(argv)
+    assert argv[argv.index("--rsh") + 1] == "ssh -p 2222"
+    assert argv[-2:] == ["/site/public/", "me@example.org:/var/www/"]
+    assert "--rsh" not in RsyncPublisher("/srv/www")._argv(Path("/p"))
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("https://user:tok3n@github.com/x.git", "https://user:***@github.com/x.git"),
+    ("git+https://x-access-token:abc@github.com/o/r", "git+https://x-access-token:***@github.com/o/r"),
+    ("https://github.com/x.git", "https://github.com/x.git"),
+    ("git@github.com:x/y.git", "git@github.com:x/y.git"),
+    ("ssh://me@example.org:22/path", "ssh://me@example.org:22/path"),
+])
+def test_redact_hides_url_passwords(text: str, shown: str) -> None:
+    assert redact(text) == shown
+
+
+def test_blob_id_matches_git(tmp_path: Path) -> None:
+    for data in (b"", b"hello\n", "中文".encode("utf-8"), bytes(range(256))):
+        (tmp_path / "f").write_bytes(data)
+        expected = subprocess.run(["git", "hash-object", "--no-filters", str(tmp_path / "f")],
+                                  capture_output=True, text=True, check=True).stdout.strip()
+        assert blob_id(data) == expected
+
+
+def test_run_reports_missing_tools_and_failures(tmp_path: Path) -> None:
+    with pytest.raises(GeneratorError, match="'wenji-no-such-tool' is not installed"):
+        run(["wenji-no-such-tool", "x"])
+    with pytest.raises(GeneratorError, match=r"'git rev-parse' failed \(exit 128\).*not a git"):
+        run(["git", "rev-parse", "HEAD"], cwd=tmp_path)
+    assert run(["git", "--version"]).startswith("git version")
+
+
+def test_plan_print_shortens_long_lists() -> None:
+    plan = Plan(uploads=[f"p{i}.html" for i in range(25)], deletes=["old.html"], unchanged=3)
+    stream = io.StringIO()
+    plan.print(stream, limit=20)
+    lines = stream.getvalue().splitlines()
+    assert lines[:2] == ["  upload  p0.html", "  upload  p1.html"]
+    assert "  upload  … and 5 more" in lines
+    assert "  delete  old.html" in lines
+    assert lines[-1] == "25 to upload, 1 to delete, 3 unchanged"
+    assert not plan.empty and Plan().empty
+
+
+def test_local_files_skips_symlinks(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.html").write_text("x", encoding="utf-8")
+    (tmp_path / "b.css").write_text("b", encoding="utf-8")
+    (tmp_path / "link.html").symlink_to(tmp_path / "b.css")
+    (tmp_path / "linkdir").symlink_to(tmp_path / "a", target_is_directory=True)
+    assert list(local_files(tmp_path)) == ["a/x.html", "b.css"]

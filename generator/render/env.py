@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined,
                     pass_context)
@@ -68,6 +71,22 @@ def rfc3339(value: dt.date | dt.datetime | None) -> str:
     return value.isoformat()
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(value: Any) -> str:
+    """VALUE as text without the characters XML 1.0 forbids (scraped text has some)."""
+    return _NOT_XML.sub("", str(value)) if value is not None else ""
+
+
+def http_url(value: str | None) -> str | None:
+    """VALUE if it is an http(s) URL (never javascript: and the like), else None."""
+    if not value:
+        return None
+    value = value.strip()
+    return value if urlsplit(value).scheme.lower() in ("http", "https") else None
+
+
 def make_env(cfg: SiteConfig, theme: Theme) -> Environment:
     """Build the Jinja environment for THEME (one per build)."""
     loader = ChoiceLoader([
@@ -81,12 +100,13 @@ def make_env(cfg: SiteConfig, theme: Theme) -> Environment:
     env.globals["site"] = SiteInfo(
         title=cfg.title, description=cfg.description, author=cfg.author, language=cfg.language,
         base_url=cfg.base_url, base_path=cfg.base_path, relative_links=cfg.relative_links,
-        search=cfg.search.enabled, params=dict(theme.params))
+        search=cfg.search.enabled and importlib.util.find_spec("generator.outputs.search") is not None,
+        params=dict(theme.params))
     env.globals["urls"] = {"home": urls.HOME, "archive": urls.ARCHIVE, "tags": urls.TAGS,
                            "accounts": urls.ACCOUNTS, "undated": urls.UNDATED,
                            "search": urls.SEARCH, "feed": urls.FEED, "sitemap": urls.SITEMAP}
     env.filters.update(link=_link, absurl=_absurl, date_zh=date_zh, isodate=isodate,
-                       rfc3339=rfc3339)
+                       rfc3339=rfc3339, xml=xml_text, http_url=http_url)
     return env
 
 

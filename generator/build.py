@@ -1,0 +1,77 @@
+"""`wenji build`: load the site, plan every output, render and swap it in atomically."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import IO
+
+from tqdm import tqdm
+
+from generator.config import SiteConfig, override
+from generator.errors import GeneratorError
+from generator.model.site import can_fork, load_site, workers
+from generator.render.env import make_env
+from generator.render.theme import Theme
+from generator.report import ExitStatus
+
+PROGRESS_FROM = 2000
+"""Outputs from which a progress bar is shown on a terminal."""
+
+
+@dataclass
+class BuildResult:
+    """What a build did: files written and unchanged, bad articles left out, time taken."""
+
+    written: int = 0
+    unchanged: int = 0
+    articles: int = 0
+    problems: list[GeneratorError] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        return self.written + self.unchanged
+
+    @property
+    def exit_code(self) -> int:
+        return ExitStatus.CONTENT_ERROR if self.problems else ExitStatus.OK
+
+    def summary(self) -> str:
+        """One line: 'built 312 articles: 1,204 files (1,100 written, 104 unchanged), 1 bad article left out in 0.84 s'."""
+        text = (f"built {self.articles:,} articles: {self.pages:,} files ({self.written:,} written, "
+                f"{self.unchanged:,} unchanged)")
+        if self.problems:
+            n = len(self.problems)
+            text += f", {n} bad article{'s' if n != 1 else ''} left out"
+        return text + f" in {self.seconds:.2f} s"
+
+
+class _Bar(tqdm):
+    monitor_interval = 0  # no monitor thread: the build forks worker processes
+
+
+def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
+          progress: bool | None = None, stream: IO[str] = sys.stderr) -> BuildResult:
+    """Build the site of CFG into cfg.output_path; raise GeneratorError if nothing was swapped in."""
+    from generator import outputs, writer
+
+    started = time.perf_counter()
+    if drafts is not None:
+        cfg = override(cfg, drafts=drafts)
+    site, problems = load_site(cfg)
+    for problem in problems:
+        print(f"error: {problem}", file=stream)
+    env = make_env(cfg, Theme.load(cfg))
+    planned = [o for plan in outputs.ALL for o in plan(site, cfg)]
+    for name in sorted({o.template for o in planned if o.template}):
+        env.get_template(name)  # compile once, before worker processes fork
+    show = progress if progress is not None else (len(planned) >= PROGRESS_FROM
+                                                  and stream.isatty())
+    with _Bar(total=len(planned), file=stream, disable=not show, unit="file", leave=False) as bar:
+        result = writer.write(planned, env, cfg.output_path,
+                              jobs=workers() if can_fork() else 1,
+                              protected=[cfg.site_dir, cfg.content_path], tick=bar.update)
+    return BuildResult(result.written, result.unchanged, len(site.entries), problems,
+                       time.perf_counter() - started)

@@ -1,0 +1,41 @@
+"""STAGE 5: Site → list[Output] (what to write where); no disk I/O here."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from typing import Any, Callable
+
+Context = dict[str, Any] | Callable[[], dict[str, Any]]
+
+
+@dataclass(eq=False)
+class Output:
+    """One file of the built site: literal DATA, or TEMPLATE rendered with CONTEXT.
+
+    CONTEXT may be a zero-argument callable returning the dict; it is then called only when
+    the page is rendered (in a worker process on large sites), so costly context is built in
+    parallel. SOURCE names what produced the file, for collision errors.
+    """
+
+    path: str
+    data: bytes | None = None
+    template: str | None = None
+    context: Context | None = None
+    source: str | None = None
+
+    def resolved_context(self) -> dict[str, Any]:
+        ctx = self.context
+        return ctx() if callable(ctx) else (ctx or {})
+
+
+from generator.outputs import feeds, indexes, pages, sitemap, static  # noqa: E402
+
+_plans = [pages.plan, indexes.plan, feeds.plan, sitemap.plan, static.plan]
+if importlib.util.find_spec("generator.outputs.search") is not None:
+    from generator.outputs import search  # noqa: E402
+
+    _plans.append(search.plan)
+
+ALL: tuple[Callable[..., list[Output]], ...] = tuple(_plans)
+"""Every plan function: plan(site, cfg) -> list[Output]."""

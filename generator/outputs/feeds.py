@@ -1,0 +1,28 @@
+"""Site → Atom feeds: the whole site (full text) and one per tag and account (summaries)."""
+
+from __future__ import annotations
+
+from generator.config import SiteConfig
+from generator.model.site import Entry, Site
+from generator.outputs import Output
+from generator.render import urls
+
+
+def feed(path: str, title: str, page_url: str, entries: list[Entry], size: int,
+         full: bool, source: str) -> Output:
+    """One Atom feed of the newest SIZE dated ENTRIES."""
+    dated = [e for e in entries if e.front.date is not None][:size]
+    return Output(path, template="feed.xml", source=source, context={
+        "title": title, "feed_url": path, "page_url": page_url, "entries": dated,
+        "updated": dated[0].front.date if dated else None, "full": full})
+
+
+def plan(site: Site, cfg: SiteConfig) -> list[Output]:
+    """The site feed plus one feed per tag and per account."""
+    size = cfg.feed_size
+    out = [feed(urls.FEED, cfg.title, urls.HOME, site.entries, size, True, "site feed")]
+    for kind, terms in (("标签", site.tag_terms), ("公众号", site.account_terms)):
+        for term in terms.values():
+            out.append(feed(term.feed_url, f"{term.name} · {kind} · {cfg.title}", term.url,
+                            term.entries, size, False, f"feed of '{term.name}'"))
+    return out

@@ -1,0 +1,24 @@
+"""Theme static files (overrides win), robots.txt and 404.html."""
+
+from __future__ import annotations
+
+from generator.config import SiteConfig
+from generator.model.site import Site
+from generator.outputs import Output
+from generator.render import urls
+from generator.render.theme import Theme
+
+
+def robots(cfg: SiteConfig) -> bytes:
+    """robots.txt allowing everything and naming the sitemap."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(cfg.base_url, urls.SITEMAP)}\n".encode()
+
+
+def plan(site: Site, cfg: SiteConfig) -> list[Output]:
+    """Static files of the theme chain, robots.txt and the 404 page."""
+    out = [Output(path, data=src.read_bytes(), source=str(src))
+           for path, src in Theme.load(cfg).static_files().items()]
+    out.append(Output("robots.txt", data=robots(cfg), source="robots.txt"))
+    out.append(Output(urls.NOT_FOUND, template="404.html", context={"title": "页面不存在"},
+                      source="404 page"))
+    return out

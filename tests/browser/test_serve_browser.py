@@ -1,0 +1,70 @@
+"""A real Chromium on a `wenji serve` page reloads by itself after an edit and shows build errors."""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from generator.config import load_config
+from generator.serve import serve
+from tests.e2e.test_serve import make_site, site_build, wait_for
+
+CHROMIUM = Path("/usr/bin/chromium")
+sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed")]
+
+
+@pytest.fixture()
+def served_site(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    site = make_site(tmp_path / "site")
+    stop, opened = threading.Event(), []
+    thread = threading.Thread(target=serve, args=(load_config(site),), kwargs=dict(
+        port=0, open_browser=True, builder=site_build, stream=io.StringIO(), stop=stop,
+        opener=opened.append, debounce=0.1), daemon=True)
+    thread.start()
+    wait_for(lambda: bool(opened))
+    yield site, opened[0]
+    stop.set()
+    thread.join(10)
+
+
+@pytest.fixture()
+def page() -> Iterator:  # noqa: ANN401 - a Playwright Page
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run"])
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()
+
+
+def test_page_reloads_itself_after_an_edit_and_after_a_fix(served_site, page) -> None:  # noqa: ANN001
+    site, url = served_site
+    page.goto(url + "a/")
+    assert "原来的文字" in page.inner_text("body")
+    page.wait_for_function("() => !!document.querySelector('script[data-epoch]')")
+    page.evaluate("window.__before_reload = true")
+    article = site / "content" / "2020-01-02-a.md"
+    good = article.read_text(encoding="utf-8")
+
+    article.write_text(good.replace("原来的文字", "新的文字"), encoding="utf-8")
+    page.wait_for_function("() => document.body.innerText.includes('新的文字')", timeout=15000)
+    assert page.evaluate("window.__before_reload") is None  # a real reload, not a DOM patch
+
+    article.write_text(good.replace("title: 第一篇", "title: [坏"), encoding="utf-8")
+    overlay = page.locator("#wenji-build-error")
+    overlay.wait_for(state="visible", timeout=15000)
+    assert "2020-01-02-a.md" in overlay.inner_text()
+    assert overlay.evaluate("el => getComputedStyle(el).position") == "fixed"
+    assert "新的文字" in page.content()  # the last good page is still underneath
+
+    article.write_text(good.replace("原来的文字", "修好了"), encoding="utf-8")
+    page.wait_for_function("() => document.body.innerText.includes('修好了')", timeout=15000)
+    assert page.locator("#wenji-build-error").count() == 0

@@ -1,0 +1,120 @@
+"""URL hygiene for scraped pages: entity bugs, unsafe schemes, reader-session parameters."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+
+# Query parameters that identify a reader, a session or a share event, never the article.
+SESSION_PARAMS = frozenset("""
+uin key pass_ticket appmsg_token devicetype version lang nettype ascene scene subscene srcid
+exportkey acctmode wx_header clicktime enterid sessionid abtest_cookie countrycode
+realreporttime session_us fontscale fontgear winzoom mpshare chksm from isappinstalled
+share_token poc_token cookie x5 rd2werd sharer_sharetime sharer_shareid sharer_shareinfo
+sharer_shareinfo_first sharer_username sharer_msg_type share_source
+""".split())
+# Of those, the ones that are never safe to keep, whatever the host.
+SECRET_PARAMS = frozenset("uin key pass_ticket appmsg_token exportkey sessionid wx_header".split())
+_SESSION_PREFIXES = ("sharer_", "share_")
+_WECHAT_KEEP = ("__biz", "mid", "idx", "sn")
+_WECHAT_HOSTS = {"mp.weixin.qq.com", "weixin.qq.com"}
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_JUNK = re.compile(r"[\x00-\x20\x7f]")
+_ENTITY_PARAM = re.compile(r"&(?:amp;)*([A-Za-z_][\w\-]*);=")
+
+
+def fix_entities(url: str) -> str:
+    """Undo HTML-entity damage in a URL: `&amp;` left encoded, `&from;=appmsg` → `&from=appmsg`."""
+    url = url.strip()
+    url = _ENTITY_PARAM.sub(r"&\1=", url)
+    while "&amp;" in url or "&#38;" in url or "&#x26;" in url:
+        url = url.replace("&amp;", "&").replace("&#38;", "&").replace("&#x26;", "&")
+    if "&#" in url or "&quot;" in url or "&lt;" in url or "&gt;" in url:
+        url = html.unescape(url)
+    return url
+
+
+def safe_url(url: str | None, *, base_url: str | None = None,
+             schemes: tuple[str, ...] = ("http", "https", "mailto")) -> str | None:
+    """URL with a scheme from SCHEMES (relative ones resolved against BASE_URL), else None."""
+    if not url:
+        return None
+    url = _JUNK.sub("", fix_entities(url))
+    if not url or url.startswith("#"):
+        return None
+    if url.startswith("//"):
+        url = "https:" + url
+    m = _SCHEME.match(url)
+    if m is None:
+        if base_url and _SCHEME.match(base_url):
+            url = urljoin(base_url, url)
+            m = _SCHEME.match(url)
+        else:
+            return url if ":" not in url.split("/")[0] else None
+    if m is None or m.group(1).lower() not in schemes:
+        return None
+    return url
+
+
+def is_wechat(url: str) -> bool:
+    """True for an mp.weixin.qq.com address."""
+    try:
+        return urlsplit(url).hostname in _WECHAT_HOSTS
+    except ValueError:
+        return False
+
+
+def clean_url(url: str | None) -> str | None:
+    """The URL without reader-session parameters; WeChat article links in canonical form.
+
+    WeChat: `https://mp.weixin.qq.com/s/<token>` or `https://mp.weixin.qq.com/s?__biz=…&mid=…
+    &idx=…&sn=…` (nothing else, no fragment). Other Tencent hosts lose every session parameter;
+    other sites only the secret ones (uin, key, pass_ticket…) and sharer_* tracking.
+    """
+    if not url:
+        return None
+    url = fix_entities(url)
+    if url.startswith("//"):
+        url = "https:" + url
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return url
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if host in _WECHAT_HOSTS:
+        path = parts.path or "/"
+        if re.match(r"^/s/[\w\-]+$", path):
+            return f"https://mp.weixin.qq.com{path}"
+        keep = dict((k, v) for k, v in query if k in _WECHAT_KEEP or k in ("appmsgid", "itemidx",
+                                                                             "sign"))
+        if "__biz" in keep and ("mid" in keep or "appmsgid" in keep):
+            order = [k for k in (*_WECHAT_KEEP, "appmsgid", "itemidx", "sign") if k in keep]
+            q = urlencode([(k, keep[k]) for k in order], safe="=")
+            return urlunsplit(("https", "mp.weixin.qq.com", path, q, ""))
+    drop = SESSION_PARAMS if host.endswith(("qq.com", "weixin.com")) else SECRET_PARAMS
+    kept = [(k, v) for k, v in query
+            if k.lower() not in drop and not k.lower().startswith(_SESSION_PREFIXES)]
+    if len(kept) == len(query):
+        return url
+    q = urlencode(kept, safe="=/:@!$'()*+,;", quote_via=quote)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, q, parts.fragment))
+
+
+def wechat_url(biz: str, mid: str, idx: str, sn: str | None = None) -> str:
+    """The canonical article URL built from its biz/mid/idx(/sn) parameters."""
+    q = [("__biz", biz), ("mid", mid), ("idx", idx)] + ([("sn", sn)] if sn else [])
+    return "https://mp.weixin.qq.com/s?" + urlencode(q, safe="=")
+
+
+def wechat_ids(url: str | None) -> tuple[str, str, str] | None:
+    """(biz, mid, idx) from a WeChat article URL's query, when all three are there."""
+    if not url or not is_wechat(url):
+        return None
+    q = dict(parse_qsl(urlsplit(fix_entities(url)).query))
+    mid = q.get("mid") or q.get("appmsgid")
+    idx = q.get("idx") or q.get("itemidx")
+    if q.get("__biz") and mid and idx:
+        return q["__biz"], mid, idx
+    return None

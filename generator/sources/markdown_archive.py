@@ -76,8 +76,8 @@ def apply_front(raw: RawDoc, data: dict[str, Any]) -> None:
     raw.account = _text(first("account", "nickname", "mp_name", "公众号"))
     raw.account_id = _text(first("account_id", "wechat_id", "alias", "微信号"))
     link = _text(first("url", "link", "original_url", "canonical_url", "source_url", "source"))
-    if link and re.match(r"(?i)^(https?:)?//", link):
-        raw.url = article_url(link)
+    if link and re.match(r"(?i)^(?:[a-z][a-z0-9+.-]*:|//)", link):
+        raw.url = article_url(link)  # None for non-web schemes
     elif link:
         raw.source = link
     raw.summary = _text(first("description", "summary", "excerpt", "digest"))

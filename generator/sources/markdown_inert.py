@@ -33,10 +33,15 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table")
 
 
+def parse(markdown: str) -> list:
+    """Block tokens of MARKDOWN as a CommonMark renderer sees them."""
+    return _parser().parse(markdown)
+
+
 def code_lines(markdown: str) -> set[int]:
     """0-based numbers of the lines a CommonMark renderer treats as code blocks."""
     lines: set[int] = set()
-    for token in _parser().parse(markdown):
+    for token in parse(markdown):
         if token.type in ("fence", "code_block") and token.map:
             lines.update(range(token.map[0], token.map[1]))
     return lines

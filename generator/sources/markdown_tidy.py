@@ -4,6 +4,9 @@
 - lines that are nothing but emphasis markers (`****`, `__`, `  *   * `) go, real thematic
   breaks (`* * *`, `***`, `___`) stay;
 - empty headings (`#` alone) go;
+- the line-number bullets WeChat code blocks leave before code (`    *     *     *  code`) go;
+- indented blocks that are Chinese prose, not code (paragraphs indented with layout spaces),
+  are dedented so they read as paragraphs;
 - hard line breaks (two trailing spaces) inside plain paragraphs and quotes become paragraph
   breaks: WeChat pages use `<br>` between what readers see as paragraphs.
 """
@@ -12,8 +15,10 @@ from __future__ import annotations
 
 import re
 
-from generator.sources.markdown_inert import code_lines
+from generator.sources.markdown_inert import code_lines, parse
 
+_LINE_NUMBERS = re.compile(r"^(\s*)(?:\*\s+){2,}(?=[^*\s])")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 _MARKERS_ONLY = re.compile(r"^[\s*_]+$")
 _THEMATIC = {"***", "* * *", "___", "_ _ _", "*****"}
 _EMPTY_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]*#*[ \t]*$")
@@ -26,6 +31,7 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?\s*$")
 
 def tidy(markdown: str) -> str:
     """Return MARKDOWN with converter artefacts removed (see module docstring)."""
+    markdown = _dedent_prose("\n".join(_LINE_NUMBERS.sub(r"\1", ln) for ln in markdown.split("\n")))
     lines = markdown.split("\n")
     code = code_lines(markdown)
     kept: list[str | None] = list(lines)
@@ -48,6 +54,19 @@ def tidy(markdown: str) -> str:
             continue
         last_text = i if stripped else None
     return _split_hard_breaks([ln for ln in kept if ln is not None])
+
+
+def _dedent_prose(markdown: str) -> str:
+    """Turn indented 'code' blocks that are mostly Chinese text back into paragraphs."""
+    lines = markdown.split("\n")
+    for token in parse(markdown):
+        if token.type != "code_block" or not token.map:
+            continue
+        text = re.sub(r"\s+", "", token.content)
+        if text and len(_CJK.findall(text)) >= 0.5 * len(text):
+            for i in range(*token.map):
+                lines[i] = lines[i].lstrip()
+    return "\n".join(lines)
 
 
 def _split_hard_breaks(lines: list[str]) -> str:

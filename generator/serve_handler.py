@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import socket
+import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -15,6 +16,8 @@ from generator.serve_http import (EVENTS_URL, RELOAD_JS, RESERVED, SCRIPT_URL, S
 if TYPE_CHECKING:
     from generator.serve import BuildState, PreviewServer
 
+Response = tuple[int, str, bytes, dict[str, str]]
+_HTML = "text/html; charset=utf-8"
 KEEPALIVE = 15.0
 """Seconds between comment lines on an idle reload stream (keeps proxies and browsers connected)."""
 
@@ -29,6 +32,12 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Ignore clients that hang up mid-response (tab closed, reload); report anything else."""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -51,39 +60,42 @@ class _Handler(BaseHTTPRequestHandler):
             return self._reserved(path, head)
         state = preview.state
         state.enter_read(preview.read_timeout)
-        try:
-            self._send_site_file(preview, head)
+        try:  # read under the lock, send after it: a slow client never holds up a build
+            response = self._site_response(preview)
         finally:
             state.leave_read()
+        self._send(*response, head=head)
 
-    def _send_site_file(self, preview: PreviewServer, head: bool) -> None:
+    def _site_response(self, preview: PreviewServer) -> Response:
+        """Return (status, type, body, headers) for a site path; HTML gets the reload script."""
         state = preview.state
         target = resolve(preview.root, preview.base_path, self.path)
         if target.location is not None:
-            return self._send(target.status, "text/plain; charset=utf-8", b"", head,
-                              {"Location": target.location})
+            return target.status, "text/plain; charset=utf-8", b"", {"Location": target.location}
         if target.file is not None:
             try:
                 body = target.file.read_bytes()
             except OSError:
                 target = dataclasses.replace(target, status=404, file=None)
             else:
-                return self._send(200, content_type(target.file), body, head)
+                return 200, content_type(target.file), self._page(body, target.file.suffix), {}
         if target.status == 403:
-            return self._send(403, "text/plain; charset=utf-8", b"403 Forbidden\n", head)
+            return 403, "text/plain; charset=utf-8", b"403 Forbidden\n", {}
         if not state.built:
-            return self._send(503, "text/html; charset=utf-8", placeholder_page(state.error),
-                              head)
+            return 503, _HTML, self._page(placeholder_page(state.error), ".html"), {}
         page = preview.root / "404.html"
         body = page.read_bytes() if page.is_file() else b"<!doctype html><title>404</title>" \
             b"<body><h1>404 Not Found</h1></body>"
-        self._send(404, "text/html; charset=utf-8", body, head)
+        return 404, _HTML, self._page(body, ".html"), {}
 
-    def _send(self, status: int, ctype: str, body: bytes, head: bool,
-              headers: dict[str, str] | None = None) -> None:
-        if ctype.startswith("text/html"):
-            state = self.server.preview.state
-            body = inject(body, state.epoch, state.error)
+    def _page(self, body: bytes, suffix: str) -> bytes:
+        if suffix.lower() not in (".html", ".htm"):
+            return body
+        state = self.server.preview.state
+        return inject(body, state.epoch, state.error)
+
+    def _send(self, status: int, ctype: str, body: bytes, headers: dict[str, str] | None = None,
+              *, head: bool = False) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -98,13 +110,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _reserved(self, path: str, head: bool) -> None:
         state = self.server.preview.state
         if path == SCRIPT_URL:
-            return self._send(200, "text/javascript; charset=utf-8", RELOAD_JS.encode(), head)
+            return self._send(200, "text/javascript; charset=utf-8", RELOAD_JS.encode(), head=head)
         if path == STATUS_URL:
             body = json.dumps({"epoch": state.epoch, "error": state.error, "built": state.built})
-            return self._send(200, "application/json; charset=utf-8", body.encode(), head)
+            return self._send(200, "application/json; charset=utf-8", body.encode(), head=head)
         if path == EVENTS_URL and not head:
             return self._stream_events(state)
-        self._send(404, "text/plain; charset=utf-8", b"404 Not Found\n", head)
+        self._send(404, "text/plain; charset=utf-8", b"404 Not Found\n", head=head)
 
     def _stream_events(self, state: BuildState) -> None:
         """Send the build epoch now and after every build, as server-sent events."""

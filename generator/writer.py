@@ -15,6 +15,7 @@ from typing import Any, Callable, Sequence
 import jinja2
 
 from generator.errors import GeneratorError, OutputCollisionError
+from generator.model.site import die_with_parent
 from generator.outputs import Output
 from generator.render import env as render_env
 
@@ -189,7 +190,7 @@ def _emit_all(emitter: _Emitter, jobs: int, tick: Callable[[int], None]) -> Writ
     if jobs > 1:
         _JOB = emitter
         try:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            with multiprocessing.get_context("fork").Pool(jobs, die_with_parent) as pool:
                 for (lo, hi), r in zip(bounds, pool.imap(_run_chunk, bounds)):
                     _tally(result, r)
                     tick(hi - lo)

@@ -1,0 +1,67 @@
+"""Markdown rendering: untrusted HTML sanitized (never executable), plain text, word counts."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.render.env import http_url, xml_text
+from generator.render.markdown import reading_minutes, render, word_count
+
+ATTACKS = [
+    '<script>alert(1)</script>',
+    '<img src=x onerror="alert(1)">',
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '[x](javascript:alert(1))',
+    '<iframe src="https://evil.example/"></iframe>',
+    '<svg onload="alert(1)"><circle/></svg>',
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '<object data="x.swf"></object><embed src="x.swf">',
+    '<form action="https://evil.example/"><input name=p></form>',
+    '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
+    '<base href="https://evil.example/">',
+    '<a href="data:text/html,<script>alert(1)</script>">x</a>',
+    '<p id="main">clobber</p>',
+    '<!-- <script>alert(1)</script> -->',
+    '<style>body{display:none}</style>',
+]
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_nothing_executable_survives(attack):
+    html, _ = render(f"前文\n\n{attack}\n\n后文 <b onmouseover=\"x()\">粗</b>")
+    lowered = html.lower()
+    for bad in ("<script", '="javascript:', "onerror", "onload", "onmouseover", "<iframe",
+                "<svg", "<object", "<embed", "<form", "<meta", "<base", "data:text",
+                "<style", 'id="main"', "<!--"):
+        assert bad not in lowered, (attack, html)
+    assert "前文" in html and "后文" in html
+
+
+def test_markdown_features():
+    html, text = render("# 标题\n\n| a | b |\n|--:|---|\n| 1 | 2 |\n\n脚注[^1]\n\n[^1]: 注释\n\n"
+                        "~~删除~~ `代码`\n\n![图](https://mmbiz.qpic.cn/x.jpg)\n")
+    assert '<th style="text-align:right">a</th>' in html
+    assert 'id="fn1"' in html and 'href="#fn1"' in html
+    assert "<s>删除</s>" in html and "<code>代码</code>" in html
+    assert 'loading="lazy"' in html
+    assert text.startswith("标题") and "注释" in text and "<" not in text
+
+
+def test_plain_text_skips_inline_scripts():
+    _, text = render("可见 <script>alert(1)</script> 文字")
+    assert "alert" not in text and "可见" in text and "文字" in text
+
+
+def test_word_count_and_reading_time():
+    assert word_count("中文字符，共七个字") == 8
+    assert word_count("Hello world 你好") == 4
+    assert word_count("COVID-19 疫情") == 3
+    assert reading_minutes(0, 450) == 1
+    assert reading_minutes(451, 450) == 2
+
+
+def test_helpers_for_templates():
+    assert http_url("javascript:alert(1)") is None
+    assert http_url(" https://mp.weixin.qq.com/s/x ") == "https://mp.weixin.qq.com/s/x"
+    assert xml_text("a\x08b\x00c") == "abc"

@@ -14,6 +14,8 @@ from typing import Any
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 _WRAPPERS = {"htmlDecode", "JsDecode", "decodeURIComponent", "String"}
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
+_LINE_END = re.compile(r"[ \t]*(?://[^\n]*)?(?:\r?\n|$)")
+_METHOD = re.compile(r"\s*\.(html|replace|slice|trim|toString)\s*\(")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 
@@ -89,7 +91,7 @@ class _Parser:
         """primary (|| primary)* with casts and method calls ignored; None if not a literal."""
         value = self.postfix()
         while True:
-            line_end = re.compile(r"[ \t]*(?:\r?\n|$)").match(self.src, self.pos)
+            line_end = _LINE_END.match(self.src, self.pos)
             self.ws()
             if line_end and not self.src.startswith(("||", "*", "."), self.pos):
                 return value  # automatic semicolon insertion
@@ -110,8 +112,7 @@ class _Parser:
     def postfix(self) -> Any:
         value = self.primary()
         while True:
-            self.ws()
-            m = re.compile(r"\.(html|replace|slice|trim|toString)\s*\(").match(self.src, self.pos)
+            m = _METHOD.match(self.src, self.pos)
             if not m:
                 return value
             self.pos = m.end() - 1

@@ -178,9 +178,12 @@ class Page:
             names.append(t.get("name") or t.get("hashtag") if isinstance(t, dict) else t)
         for el in self.soup.select("#js_tags a, #js_tags .article-tag__item, .article-tag__item"):
             names.append(el.get_text(" ", strip=True))
-        header = self.soup.select_one("#js_tags, .article-tag-card__title, #js_album_keep_read")
-        if header:
-            m = re.search(r"收录于(?:合集|话题)\s*((?:#\S+\s*)+)", header.get_text(" "))
+        for s in self.soup.find_all(string=re.compile("收录于")):
+            el = s.parent
+            if el is None or el.name in ("script", "style") or el.find_parent(id="js_content"):
+                continue
+            box = el.find_parent(id="js_tags") or el.parent or el
+            m = re.search(r"收录于(?:合集|话题)\s*((?:#\S+\s*)+)", box.get_text(" "))
             names.extend(m.group(1).split() if m else [])
         out: list[str] = []
         for n in names:

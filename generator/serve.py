@@ -15,7 +15,7 @@ from typing import IO, Any, Callable
 from generator.config import SiteConfig, load_config, override
 from generator.errors import GeneratorError
 from generator.serve_handler import PreviewHTTPServer
-from generator.watch import Change, Watcher
+from generator.watch import Change, ChangeKind, Watcher
 
 
 class BuildState:
@@ -133,7 +133,10 @@ class PreviewServer:
             error = str(exc)
         except Exception as exc:  # a bug must not take the preview down; show it instead
             traceback.print_exc(file=self.stream)
-            error = f"{type(exc).__name__}: {exc}"
+            where = getattr(exc, "filename", None)
+            line = getattr(exc, "lineno", None)
+            error = (f"{where}:{line}: " if where and line else f"{where}: " if where else "") \
+                + f"{type(exc).__name__}: {exc}"
         finally:
             self.state.end_build(error)
         took = time.monotonic() - started
@@ -156,8 +159,44 @@ def _cli_overrides(cfg: SiteConfig) -> dict[str, Any]:
             if getattr(cfg, f.name) != getattr(base, f.name)}
 
 
+class SiteBuilder:
+    """Rebuild the site into the preview folder; an edited article that fails to load stops the build.
+
+    (A plain build leaves bad articles out; in preview the old page must stay, with the error.)
+    """
+
+    def __init__(self, cfg: SiteConfig, out: Path, build: Callable[[SiteConfig], Any],
+                 url: Callable[[], str]):
+        self.site_dir = cfg.site_dir
+        self.keep = _cli_overrides(cfg)
+        self.out = out
+        self.build = build
+        self.url = url
+        self.suspects: set[Path] = set()
+
+    def note(self, changes: frozenset[Change]) -> None:
+        """Remember edited articles: each must load before the next build may replace the output."""
+        self.suspects |= {c.path for c in changes if c.kind is ChangeKind.CONTENT
+                          and c.path.suffix == ".md" and not c.path.name.startswith(".")}
+
+    def __call__(self) -> None:
+        cfg = override(load_config(self.site_dir), **self.keep)
+        self._check_edited(cfg)
+        self.build(override(cfg, output_dir=str(self.out), base_url=self.url()))
+
+    def _check_edited(self, cfg: SiteConfig) -> None:
+        from generator.model.site import load_entry
+
+        for path in sorted(self.suspects):
+            if path.is_file():
+                load_entry(path, cfg.article_url, cfg.chars_per_minute)  # raises GeneratorError
+            self.suspects.discard(path)
+
+
 def _describe(changes: frozenset[Change], site_dir: Path) -> str:
-    names = sorted({str(c.path.relative_to(site_dir.absolute())) for c in changes})
+    site = site_dir.absolute()
+    names = sorted({str(c.path.relative_to(site)) if site in c.path.parents else str(c.path)
+                    for c in changes})
     more = f" and {len(names) - 3} more" if len(names) > 3 else ""
     return ", ".join(names[:3]) + more + " changed"
 
@@ -167,19 +206,17 @@ def serve(cfg: SiteConfig, host: str = "127.0.0.1", port: int = 8000, open_brows
           stop: threading.Event | None = None, opener: Callable[[str], Any] = webbrowser.open,
           debounce: float = 0.15) -> None:
     """Build, serve and rebuild on change until Ctrl-C (KeyboardInterrupt propagates) or STOP is set."""
-    if builder is None:
-        from generator.build import build as builder
     stream = stream if stream is not None else sys.stderr
-    keep = _cli_overrides(cfg)
+    if builder is None:
+        from generator.build import build
+
+        def builder(site: SiteConfig) -> Any:
+            return build(site, stream=stream)
+
     with tempfile.TemporaryDirectory(prefix="wenji-serve-") as tmp, \
             Watcher(cfg, debounce=debounce) as watcher:
-        out = Path(tmp) / "site"
-
-        def build_preview() -> None:
-            fresh = override(load_config(cfg.site_dir), **keep)
-            builder(override(fresh, output_dir=str(out), base_url=preview.url))
-
-        preview = PreviewServer(build_preview, out, host=host, port=port,
+        site_builder = SiteBuilder(cfg, Path(tmp) / "site", builder, lambda: preview.url)
+        preview = PreviewServer(site_builder, site_builder.out, host=host, port=port,
                                 base_path=cfg.base_path, stream=stream)
         with preview:
             preview.rebuild()
@@ -187,4 +224,5 @@ def serve(cfg: SiteConfig, host: str = "127.0.0.1", port: int = 8000, open_brows
             if open_browser:
                 threading.Thread(target=opener, args=(preview.url,), daemon=True).start()
             for changes in watcher.changes(stop):
+                site_builder.note(changes)
                 preview.rebuild(_describe(changes, Path(cfg.site_dir)))

@@ -9,12 +9,13 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from generator.config import CONFIG_NAME, SiteConfig
+from generator.errors import GeneratorError
 
 # Editor, VCS and OS droppings that never affect a build (Lektor WatchFilter, Zola is_temp_file).
 _IGNORED_NAMES = ("*.swp", "*.swx", "*.swo", "*.swpx", "*~", ".#*", "#*#", "4913", "*.kate-swp",
@@ -60,20 +61,25 @@ def _theme_kind(rel: Path) -> ChangeKind | None:
     return None
 
 
-def classify_change(site_dir: Path, path: Path, cfg: SiteConfig) -> ChangeKind | None:
-    """Say what kind of change PATH is for the site in SITE_DIR, or None if a build ignores it."""
+def classify_change(site_dir: Path, path: Path, cfg: SiteConfig,
+                    theme_dirs: Sequence[Path] = ()) -> ChangeKind | None:
+    """Say what kind of change PATH is for the site in SITE_DIR, or None if a build ignores it.
+
+    THEME_DIRS are theme folders outside the site (e.g. bundled themes) that the build uses.
+    """
     site = Path(site_dir).absolute()
     path = Path(path)
     path = path if path.is_absolute() else site / path
+    if is_temp_file(path.relative_to(site) if _under(path, site) else Path(path.name)):
+        return None
     if not _under(path, site) or path == site:
+        for folder in theme_dirs:
+            if _under(path, folder.absolute()):
+                return _theme_kind(path.relative_to(folder.absolute()))
         return None
-    rel = path.relative_to(site)
-    if is_temp_file(rel):
+    if _under(path, (site / cfg.output_dir).absolute()):
         return None
-    output = (site / cfg.output_dir).absolute()
-    if _under(path, output):
-        return None
-    if rel == Path(CONFIG_NAME):
+    if path == site / CONFIG_NAME:
         return ChangeKind.CONFIG
     if _under(path, (site / cfg.content_dir).absolute()):
         return ChangeKind.CONTENT
@@ -87,11 +93,22 @@ def classify_change(site_dir: Path, path: Path, cfg: SiteConfig) -> ChangeKind |
     return None
 
 
+def theme_dirs(cfg: SiteConfig) -> list[Path]:
+    """Return the folders of the theme chain the build uses (empty if the theme cannot load)."""
+    from generator.render.theme import Theme
+
+    try:
+        return [folder.absolute() for _name, folder in Theme.load(cfg).chain]
+    except GeneratorError:
+        return []
+
+
 def watch_roots(cfg: SiteConfig) -> list[tuple[Path, bool]]:
-    """List (folder, recursive) pairs to watch: content, theme folders, and the site folder itself."""
+    """List (folder, recursive) pairs to watch: content, themes, overrides, the site folder itself."""
     site = Path(cfg.site_dir).absolute()
-    return [(site, False), ((site / cfg.content_dir).absolute(), True),
-            ((site / cfg.theme_override).absolute(), True), (site / _THEMES_DIR, True)]
+    roots = [(site, False), ((site / cfg.content_dir).absolute(), True),
+             ((site / cfg.theme_override).absolute(), True), (site / _THEMES_DIR, True)]
+    return roots + [(folder, True) for folder in theme_dirs(cfg) if not _under(folder, site)]
 
 
 class Watcher:
@@ -106,6 +123,7 @@ class Watcher:
         self._observer = Observer()
         self._handler = _Handler(self._events)
         self._scheduled: set[Path] = set()
+        self._themes = theme_dirs(cfg)
 
     def __enter__(self) -> Watcher:
         self.start()
@@ -146,7 +164,8 @@ class Watcher:
                     break
             self._schedule_new()
             changes = frozenset(Change(kind, path) for path in batch
-                                if (kind := classify_change(self._site, path, self.cfg)) is not None)
+                                if (kind := classify_change(self._site, path, self.cfg, self._themes))
+                                is not None)
             if changes:
                 yield changes
 

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import threading
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from generator.config import load_config
-from generator.serve import serve
-from tests.e2e.test_serve import make_site, site_build, wait_for
+from tests.e2e.test_serve import A_URL, make_site, start_serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -22,13 +19,9 @@ pytestmark = [pytest.mark.browser,
 @pytest.fixture()
 def served_site(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     site = make_site(tmp_path / "site")
-    stop, opened = threading.Event(), []
-    thread = threading.Thread(target=serve, args=(load_config(site),), kwargs=dict(
-        port=0, open_browser=True, builder=site_build, stream=io.StringIO(), stop=stop,
-        opener=opened.append, debounce=0.1), daemon=True)
-    thread.start()
-    wait_for(lambda: bool(opened))
-    yield site, opened[0]
+    stop = threading.Event()
+    thread, url = start_serve(site, stop)
+    yield site, url
     stop.set()
     thread.join(10)
 
@@ -47,7 +40,7 @@ def page() -> Iterator:  # noqa: ANN401 - a Playwright Page
 
 def test_page_reloads_itself_after_an_edit_and_after_a_fix(served_site, page) -> None:  # noqa: ANN001
     site, url = served_site
-    page.goto(url + "a/")
+    page.goto(url.split("/archive/")[0] + A_URL)
     assert "原来的文字" in page.inner_text("body")
     page.wait_for_function("() => !!document.querySelector('script[data-epoch]')")
     page.evaluate("window.__before_reload = true")

@@ -260,12 +260,13 @@ def test_nothing_built_yet_shows_the_error(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- serve() on a real site folder
 
 
-def make_site(root: Path) -> Path:
-    """A tiny site folder: site.yml, two articles, a theme with templates and CSS."""
+def make_site(root: Path, extra: dict[str, str] | None = None) -> Path:
+    """A small site folder (site.yml under a sub-path, two articles) using the bundled theme."""
     files = {
         "site.yml": "title: 测试站\nbase_url: https://example.org/archive/\n",
         "content/2020-01-02-a.md": "---\ntitle: 第一篇\ndate: 2020-01-02\nslug: a\n---\n\n原来的文字\n",
         "content/2020-01-03-b.md": "---\ntitle: 第二篇\ndate: 2020-01-03\nslug: b\n---\n\n另一篇\n",
+        **(extra or {}),
     }
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -273,50 +274,47 @@ def make_site(root: Path) -> Path:
     return root
 
 
-def site_build(cfg) -> None:  # noqa: ANN001 - stand-in with the build's signature
-    """Render each article to <base_path>/<slug>/index.html; errors as GeneratorError (like build)."""
-    from generator.model.frontmatter import parse
+A_URL = "/archive/2020/01/a/"
+B_URL = "/archive/2020/01/b/"
 
-    out = cfg.output_path
-    out.mkdir(parents=True, exist_ok=True)
-    pages = {}
-    for path in sorted(cfg.content_path.glob("*.md")):
-        article = parse(path.read_text(encoding="utf-8"), path)
-        pages[f"{article.front.slug}/index.html"] = (
-            f"<!doctype html><html><body><h1>{article.front.title}</h1>"
-            f"<div>{article.body.strip()}</div></body></html>")
-    for rel, text in pages.items():
-        (out / rel).parent.mkdir(parents=True, exist_ok=True)
-        (out / rel).write_text(text, encoding="utf-8")
+
+def start_serve(site: Path, stop: threading.Event) -> tuple[threading.Thread, str]:
+    """Run serve() with the real build on SITE in a thread; return the thread and the site URL."""
+    opened: list[str] = []
+    thread = threading.Thread(target=serve, args=(load_config(site),), kwargs=dict(
+        port=0, open_browser=True, stream=open_null(), stop=stop, opener=opened.append,
+        debounce=0.1), daemon=True)
+    thread.start()
+    wait_for(lambda: bool(opened), timeout=30)
+    return thread, opened[0]
 
 
 @pytest.fixture()
-def live(tmp_path: Path) -> Iterator[tuple[Path, int, list[str]]]:
-    """Run serve() on a tmp site in a thread; yield (site folder, port, opened URLs)."""
+def live(tmp_path: Path) -> Iterator[tuple[Path, int, str]]:
+    """serve() on a tmp site in a thread; yield (site folder, port, opened URL)."""
     site = make_site(tmp_path / "site")
     stop = threading.Event()
-    opened: list[str] = []
-    stream = open_null()
-    thread = threading.Thread(target=serve, args=(load_config(site),), kwargs=dict(
-        port=0, open_browser=True, builder=site_build, stream=stream, stop=stop,
-        opener=opened.append, debounce=0.1), daemon=True)
-    thread.start()
-    wait_for(lambda: bool(opened))
-    port = int(opened[0].split(":")[2].split("/")[0])
-    yield site, port, opened
+    thread, url = start_serve(site, stop)
+    yield site, int(url.split(":")[2].split("/")[0]), url
     stop.set()
     thread.join(10)
     assert not thread.is_alive()
 
 
 def test_serve_builds_outside_the_site_and_opens_the_browser(live) -> None:  # noqa: ANN001
-    site, port, opened = live
-    assert opened == [f"http://127.0.0.1:{port}/archive/"]
+    site, port, url = live
+    assert url == f"http://127.0.0.1:{port}/archive/"
     assert not (site / "public").exists()
-    status, _, body = raw_get(port, "/archive/a/")
+    status, headers, body = raw_get(port, A_URL)
     assert status == 200 and "原来的文字" in body.decode()
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    assert f'href="http://127.0.0.1:{port}/archive/' in body.decode()  # links point at the preview
+    status, headers, _ = raw_get(port, "/archive/feed.xml")
+    assert status == 200 and headers["content-type"] == "application/xml; charset=utf-8"
     assert raw_get(port, "/")[0] == 302
-    assert raw_get(port, "/a/")[0] == 404
+    assert raw_get(port, "/2020/01/a/")[0] == 404
+    status, _, body = raw_get(port, "/archive/no/such/page/")
+    assert status == 404 and b"reload.js" in body
 
 
 def test_edit_rebuilds_and_sends_a_reload_event(live) -> None:  # noqa: ANN001
@@ -327,7 +325,7 @@ def test_edit_rebuilds_and_sends_a_reload_event(live) -> None:  # noqa: ANN001
     article.write_text(article.read_text(encoding="utf-8").replace("原来的文字", "新的文字"),
                        encoding="utf-8")
     assert int(stream.next()) > int(first)
-    body = raw_get(port, "/archive/a/")[2].decode()
+    body = raw_get(port, A_URL)[2].decode()
     assert "新的文字" in body and "原来的文字" not in body
     stream.close()
 
@@ -341,7 +339,7 @@ def test_broken_edit_keeps_the_old_page_and_shows_the_error_until_fixed(live) ->
     article.write_text(good.replace("title: 第一篇", "title: [坏的\n").replace("原来的文字", "改了"),
                        encoding="utf-8")
     stream.next()
-    status, _, body = raw_get(port, "/archive/a/")
+    status, _, body = raw_get(port, A_URL)
     text = body.decode()
     assert status == 200 and "原来的文字" in text and "改了" not in text
     assert 'id="wenji-build-error"' in text and "2020-01-02-a.md" in text
@@ -350,7 +348,7 @@ def test_broken_edit_keeps_the_old_page_and_shows_the_error_until_fixed(live) ->
 
     article.write_text(good.replace("原来的文字", "修好了"), encoding="utf-8")
     stream.next()
-    text = raw_get(port, "/archive/a/")[2].decode()
+    text = raw_get(port, A_URL)[2].decode()
     assert "修好了" in text and "wenji-build-error" not in text
     stream.close()
 
@@ -363,9 +361,74 @@ def test_broken_site_yml_is_shown_then_recovers(live) -> None:  # noqa: ANN001
     good = config.read_text(encoding="utf-8")
     config.write_text(good + "per_page: [\n", encoding="utf-8")
     stream.next()
-    text = raw_get(port, "/archive/b/")[2].decode()
+    text = raw_get(port, B_URL)[2].decode()
     assert "另一篇" in text and "site.yml" in text and "wenji-build-error" in text
     config.write_text(good, encoding="utf-8")
     stream.next()
-    assert "wenji-build-error" not in raw_get(port, "/archive/b/")[2].decode()
+    assert "wenji-build-error" not in raw_get(port, B_URL)[2].decode()
     stream.close()
+
+
+def test_template_error_keeps_the_old_page_then_recovers(live) -> None:  # noqa: ANN001
+    site, port, _ = live
+    stream = EventStream(port)
+    stream.next()
+    override_template = site / "theme" / "templates" / "404.html"
+    override_template.parent.mkdir(parents=True)
+    override_template.write_text("<html><body>{% if %}</body></html>", encoding="utf-8")
+    stream.next()
+    text = raw_get(port, A_URL)[2].decode()
+    assert "原来的文字" in text and "wenji-build-error" in text and "404.html" in text
+    override_template.write_text("<html><body>自定义 404</body></html>", encoding="utf-8")
+    stream.next()
+    status, _, body = raw_get(port, "/archive/missing/")
+    assert status == 404 and "自定义 404" in body.decode() and b"wenji-build-error" not in body
+    stream.close()
+
+
+def test_a_bad_article_present_at_start_does_not_block_the_preview(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"content/2020-01-04-bad.md": "---\ntitle: [坏\n---\n\nx\n"})
+    stop = threading.Event()
+    thread, url = start_serve(site, stop)
+    port = int(url.split(":")[2].split("/")[0])
+    try:
+        status, _, body = raw_get(port, A_URL)
+        assert status == 200 and b"wenji-build-error" not in body
+        stream = EventStream(port)
+        stream.next()
+        article = site / "content" / "2020-01-02-a.md"
+        article.write_text(article.read_text(encoding="utf-8").replace("原来的文字", "改好了"),
+                           encoding="utf-8")
+        stream.next()
+        assert "改好了" in raw_get(port, A_URL)[2].decode()
+        stream.close()
+    finally:
+        stop.set()
+        thread.join(10)
+
+
+def test_cli_serve_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    site = make_site(tmp_path / "site")
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--site", str(site),
+                             "--port", "0"], cwd=root, stderr=subprocess.PIPE, text=True)
+    try:
+        line = ""
+        while "serving" not in line:
+            line = proc.stderr.readline()
+            assert line, "serve exited before serving"
+        port = int(line.split(":")[2].split("/")[0])
+        assert raw_get(port, A_URL)[0] == 200
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(15) == 130
+        rest = proc.stderr.read()
+        assert "Traceback" not in rest
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=2)
+    finally:
+        if proc.poll() is None:
+            proc.kill()

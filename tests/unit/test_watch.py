@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.config import SiteConfig, override
-from generator.watch import ChangeKind, Watcher, classify_change, is_temp_file
+from generator.watch import ChangeKind, Watcher, classify_change, is_temp_file, watch_roots
 
 C, T, S, CFG = ChangeKind.CONTENT, ChangeKind.TEMPLATE, ChangeKind.STATIC, ChangeKind.CONFIG
 
@@ -75,6 +75,24 @@ def test_configured_folders_are_honoured(tmp_path: Path) -> None:
     assert classify_change(tmp_path, Path("_site/index.html"), cfg) is None
     assert classify_change(tmp_path, Path("public/index.html"), cfg) is None
     assert classify_change(tmp_path, Path("my-theme/templates/base.html"), cfg) is T
+
+
+def test_theme_folders_outside_the_site(cfg: SiteConfig, tmp_path: Path) -> None:
+    bundled = tmp_path.parent / (tmp_path.name + "-themes") / "default"
+    dirs = [bundled]
+    assert classify_change(tmp_path, bundled / "templates/base.html", cfg, dirs) is T
+    assert classify_change(tmp_path, bundled / "static/css/style.css", cfg, dirs) is S
+    assert classify_change(tmp_path, bundled / "templates/.base.html.swp", cfg, dirs) is None
+    assert classify_change(tmp_path, bundled / "templates/base.html", cfg) is None
+    assert classify_change(tmp_path, bundled.parent / "other/templates/x.html", cfg, dirs) is None
+
+
+def test_watch_roots_include_the_bundled_theme(tmp_path: Path) -> None:
+    (tmp_path / "site.yml").write_text("title: t\n", encoding="utf-8")
+    roots = dict(watch_roots(override(SiteConfig(), site_dir=tmp_path)))
+    assert roots[tmp_path] is False
+    assert roots[tmp_path / "content"] is True
+    assert any((folder / "templates" / "base.html").is_file() for folder in roots)
 
 
 @pytest.mark.parametrize("name", ["a.md", "4913.md", "x.swp.md", "notes~old.md"])

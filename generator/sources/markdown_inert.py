@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
-from generator.sources.markdown_meta import image_url
+from generator.sources.markdown_meta import article_url, image_url
 
 _SAFE_SCHEMES = ("http", "https", "mailto", "ftp", "tel")
 _DANGEROUS_ELEMENTS = ("script", "style", "iframe", "object", "embed", "noscript", "template",
@@ -148,7 +148,10 @@ class _Scanner:
             if not inner.strip():
                 pass  # an invisible link carries nothing
             elif dest and not url_is_unsafe(dest):
-                self.out.append(f"[{inner}]({_quote(dest.replace(chr(10), ''))}{title})")
+                dest = dest.replace("\n", "")
+                if "mp.weixin.qq.com" in dest:  # links to other articles: no tracking values
+                    dest = article_url(dest) or dest
+                self.out.append(f"[{inner}]({_quote(dest)}{title})")
             else:
                 self.out.append(inner)
         return end + 1

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
 
+from generator.writer import MARKER
+
 
 @dataclass
 class Plan:
@@ -45,7 +47,10 @@ class Publisher(Protocol):
 
 
 def local_files(root: Path) -> dict[str, Path]:
-    """Map each regular file under ROOT (symlinks skipped) to its relative '/' path, sorted."""
+    """Map each regular file under ROOT to its relative '/' path, sorted.
+
+    Symlinks are skipped, and so is the build's output marker (it is not part of the site).
+    """
     found: dict[str, Path] = {}
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not os.path.islink(os.path.join(folder, d)))
@@ -53,4 +58,5 @@ def local_files(root: Path) -> dict[str, Path]:
             path = Path(folder, name)
             if path.is_file() and not path.is_symlink():
                 found[path.relative_to(root).as_posix()] = path
+    found.pop(MARKER, None)
     return dict(sorted(found.items()))

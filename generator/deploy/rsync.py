@@ -6,9 +6,10 @@ from pathlib import Path
 
 from generator.deploy.plan import Plan, local_files
 from generator.deploy.process import run
+from generator.writer import MARKER
 
 _FLAGS = ["--recursive", "--times", "--checksum", "--delete", "--itemize-changes", "-8",
-          "--out-format=%i %n"]
+          "--out-format=%i %n", f"--exclude=/{MARKER}"]
 
 
 class RsyncPublisher:

@@ -305,3 +305,52 @@ def test_cli_deploy_dry_run_and_guard(cfg: SiteConfig, tmp_path: Path) -> None:
                  "--max-deletes", "2"], out, err)
     assert code == 1 and "refusing to delete 3 files" in err.getvalue()
     assert sorted(p.name for p in dest.iterdir()) == ["old0.html", "old1.html", "old2.html"]
+
+
+# ---------------------------------------------------------------- with the real build
+
+
+def make_site(root: Path, extra: dict[str, str] | None = None) -> SiteConfig:
+    from generator.config import load_config
+
+    write_tree(root, {
+        "site.yml": "title: 测试站\nbase_url: https://example.org/\ndeploy:\n  max_deletes: 5\n",
+        "content/2020-01-02-a.md": "---\ntitle: 第一篇\ndate: 2020-01-02\nslug: a\n---\n\n正文\n",
+        **(extra or {}),
+    })
+    return load_config(root)
+
+
+def test_deploy_builds_first_and_ships_the_build(tmp_path: Path, bare: Path) -> None:
+    cfg = make_site(tmp_path / "site")
+    dest = tmp_path / "www"
+    result = deploy(cfg, dest.as_uri(), stream=io.StringIO())
+    assert result.applied and "2020/01/a/index.html" in result.plan.uploads
+    built = tree(cfg.output_path)
+    assert ".wenji-output" in built  # the build's marker stays home
+    del built[".wenji-output"]
+    assert tree(dest) == built
+    deploy(cfg, f"git+{bare}", stream=io.StringIO())
+    assert ".wenji-output" not in git("ls-tree", "-r", "--name-only", "gh-pages", cwd=bare)
+
+
+@needs_rsync
+def test_rsync_leaves_out_the_build_marker(tmp_path: Path) -> None:
+    cfg = make_site(tmp_path / "site")
+    dest = tmp_path / "www"
+    result = deploy(cfg, f"rsync+file://{dest}", stream=io.StringIO())
+    assert ".wenji-output" not in result.plan.uploads and not (dest / ".wenji-output").exists()
+    assert (dest / "2020/01/a/index.html").is_file()
+
+
+def test_broken_template_or_bad_article_blocks_the_deploy(tmp_path: Path) -> None:
+    dest = tmp_path / "www"
+    broken = make_site(tmp_path / "one", {"theme/templates/article.html": "{% if %}"})
+    with pytest.raises(Exception, match="end of statement|template"):
+        deploy(broken, dest.as_uri(), stream=io.StringIO())
+    bad = make_site(tmp_path / "two", {"content/2020-01-03-bad.md": "---\ntitle: [坏\n---\n"})
+    stream = io.StringIO()
+    with pytest.raises(GeneratorError, match="build reported errors"):
+        deploy(bad, dest.as_uri(), stream=stream)
+    assert "2020-01-03-bad.md" in stream.getvalue()
+    assert not dest.exists()

@@ -240,7 +240,7 @@ class _Doc:
             start = int(_attr(tag, "start") or 1)
         except ValueError:
             start = 1
-        return mdi.list_block([self.sub(li, skip_li=True).markdown() for li in items],
+        return mdi.list_block([self.sub(li, skip_li=True).markdown(tight=True) for li in items],
                               ordered, start)
 
     def table(self, tag: Tag) -> None:
@@ -272,9 +272,9 @@ class _Doc:
             grid.append(line)
         self.add(mdi.table(grid))
 
-    def markdown(self) -> str:
+    def markdown(self, tight: bool = False) -> str:
         self.flush()
-        return mdi.join(self.blocks)
+        return mdi.join(self.blocks, tight)
 
 
 def _style_marks(tag: Tag) -> frozenset:

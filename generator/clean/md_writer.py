@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from itertools import groupby
-from urllib.parse import quote
+from urllib.parse import quote as url_quote
 
 _DELIM = {"del": "~~", "strong": "**", "em": "*"}
 _ORDER = ("del", "strong", "em")
@@ -98,9 +98,8 @@ def settle(runs: list[Run]) -> list[Run]:
 def escape(text: str, table: bool = False) -> str:
     """Escape text so Markdown shows it literally (no emphasis, links, HTML, entities)."""
     text = text.replace("\\", "\\\\")
-    text = re.sub(r"([`*\[\]<])", r"\\\1", text)
+    text = re.sub(r"([`*\[\]<~])", r"\\\1", text)
     text = re.sub(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", r"\\_", text)
-    text = re.sub(r"~{2,}", lambda m: "\\~" * len(m.group()), text)
     text = re.sub(r"&(?=#?[A-Za-z0-9]+;)", r"\\&", text)
     if table:
         text = text.replace("|", "\\|").replace("\n", " ")
@@ -109,7 +108,9 @@ def escape(text: str, table: bool = False) -> str:
 
 def destination(url: str) -> str:
     """A URL made safe as a Markdown link destination (no spaces, parens, angle brackets)."""
-    return quote(url, safe="!#$%&'*+,-./:;=?@[]^_`{|}~") if re.search(r"[\s()<>\\\x00-\x1f\x7f]|[^\x00-\x7f]", url) else url
+    if re.search(r"[\s()<>\\\x00-\x1f\x7f]|[^\x00-\x7f]", url):
+        return url_quote(url, safe="!#$%&'*+,-./:;=?@[]^_`{|}~")
+    return url
 
 
 def code_span(text: str) -> str:
@@ -277,8 +278,8 @@ def table(grid: list[list[str]]) -> Block | None:
     return Block("table", "\n".join(lines))
 
 
-def join(blocks: list[Block]) -> str:
-    """Blocks → Markdown text, without stray or doubled rules."""
+def join(blocks: list[Block], tight: bool = False) -> str:
+    """Blocks → Markdown text, without stray or doubled rules (TIGHT: sublists hug their text)."""
     out: list[Block] = []
     for b in blocks:
         if b.kind == "hr" and (not out or out[-1].kind == "hr"):
@@ -286,7 +287,12 @@ def join(blocks: list[Block]) -> str:
         out.append(b)
     while out and out[-1].kind == "hr":
         out.pop()
-    return "\n\n".join(("#" * b.level + " " + b.md) if b.kind == "h" else b.md for b in out)
+    text = ""
+    for i, b in enumerate(out):
+        if i:
+            text += "\n" if tight and b.kind == "list" and out[i - 1].kind == "p" else "\n\n"
+        text += ("#" * b.level + " " + b.md) if b.kind == "h" else b.md
+    return text
 
 
 def _heading_like(b: Block) -> bool:

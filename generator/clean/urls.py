@@ -20,7 +20,7 @@ _SESSION_PREFIXES = ("sharer_", "share_")
 _WECHAT_KEEP = ("__biz", "mid", "idx", "sn")
 _WECHAT_HOSTS = {"mp.weixin.qq.com", "weixin.qq.com"}
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
-_JUNK = re.compile(r"[\x00-\x20\x7f]")
+_JUNK = re.compile(r"[\x00-\x1f\x7f]")
 _ENTITY_PARAM = re.compile(r"&(?:amp;)*([A-Za-z_][\w\-]*);=")
 
 
@@ -40,7 +40,7 @@ def safe_url(url: str | None, *, base_url: str | None = None,
     """URL with a scheme from SCHEMES (relative ones resolved against BASE_URL), else None."""
     if not url:
         return None
-    url = _JUNK.sub("", fix_entities(url))
+    url = _JUNK.sub("", fix_entities(url)).strip()
     if not url or url.startswith("#"):
         return None
     if url.startswith("//"):

@@ -51,8 +51,10 @@ _SUMMARY = ("digest", "summary", "description", "摘要")
 _COVER = ("cover", "cover_url", "thumb_url", "cdn_url")
 _TAGS = ("tags", "keywords")
 _HTML = re.compile(r"<(?:p|div|section|span|br|img|h[1-6]|strong|a|ul|li|table)\b[^>]*>", re.I)
-_ARCHIVE = re.compile(r"^(gh_[0-9a-f]{12})_")
-_CENSOR = {"此内容因违规无法查看": "removed for violation", "该内容已被发布者删除": "deleted"}
+_ARCHIVE = re.compile(r"^([A-Za-z][-\w]*?)_\d{4}-\d{2}-\d{2}_")  # "<gh_id>_<day>_<mid>_…"
+_CENSOR = {"该内容已被发布者删除": "deleted", "此内容因违规无法查看": "removed for violation",
+           "此帐号已被屏蔽": "account blocked", "涉嫌侵权": "removed after complaint",
+           "该公众号已迁移": "account migrated"}
 _TERMINAL = "。！？!?；;…"
 _CLOSERS = "，。、；：？！）)」』”’》〉】,.;:?!%"
 _OPENERS = "（(「『“‘《〈【["
@@ -203,7 +205,8 @@ def _metadata_only(raw: RawDoc, row: dict[str, Any]) -> None:
     if m:
         raw.account_id = raw.account_id or m.group(1)
     message = meta_text(row.get("censored_msg"))
-    raw.status = _CENSOR.get(message or "", "censored" if message else None)
+    raw.status = next((v for k, v in _CENSOR.items() if k in (message or "")),
+                      "censored" if message else None)
     raw.extra = {k: v for k, v in (("archive", meta_text(row.get("archive"))),
                                    ("censored_date", meta_text(row.get("censored_date"))),
                                    ("censored_msg", message)) if v}

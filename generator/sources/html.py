@@ -43,13 +43,17 @@ def read(path: Path, data: bytes) -> Iterator[RawDoc]:
                                include_links=True, include_tables=True, include_formatting=True,
                                include_comments=False, favor_precision=True)
     title = (meta.title if meta else None) or _title(text)
-    if not body or not parse(body).get_text(strip=True):
+    extracted = parse(body or "")
+    if len(extracted.get_text(strip=True)) < 20 and extracted.find("img") is None:
         raise InputError("no article text found in this HTML page", path,
                          hint="if it is a WeChat page, try --format wechat-html")
     url = safe_url(meta.url if meta else None, schemes=("http", "https")) or base
+    head = parse(text[:200_000])
     yield RawDoc(
-        input=str(path), format="html", title=title, date=_date(meta.date if meta else None),
-        account=(meta.sitename if meta else None) or None, author=(meta.author if meta else None),
+        input=str(path), format="html", title=title,
+        date=_published(head) or _date(meta.date if meta else None),
+        account=(meta.sitename if meta else None) or None,
+        author=(meta.author if meta else None) or _meta(head, "author"),
         url=clean_url(url) if url else None, summary=(meta.description if meta else None),
         cover=safe_url(meta.image if meta else None, schemes=("http", "https")),
         tags=[t for t in (meta.tags if meta else []) or [] if t][:20],
@@ -71,6 +75,25 @@ def _title(text: str) -> str | None:
     soup = parse(text[:200_000])
     el = soup.find("h1") or soup.title
     return el.get_text(" ", strip=True) or None if el else None
+
+
+def _meta(soup, key: str) -> str | None:
+    el = soup.find("meta", attrs={"name": key}) or soup.find("meta", attrs={"property": key})
+    value = (el.get("content") or "").strip() if el else ""
+    return value or None
+
+
+def _published(soup) -> dt.datetime | None:
+    """The publication time when the page states it with a timezone (article:published_time)."""
+    for key in ("article:published_time", "og:published_time", "datePublished", "pubdate"):
+        value = _meta(soup, key)
+        try:
+            when = dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+        except ValueError:
+            continue
+        if when and when.tzinfo:
+            return when
+    return None
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -36,6 +36,8 @@ class Converted:
     error: str | None = None
     slug: str | None = None
     filename: str | None = None
+    image_files: dict[str, str] | None = None
+    """Image URL in the body → saved copy in raw.assets_dir (see generator.clean.images)."""
 
 
 @dataclass
@@ -123,6 +125,7 @@ def convert(path: Path, data: bytes, fmt: str | None, cfg: SiteConfig, *,
         if raw.extra.get("error"):
             item.error = str(raw.extra["error"])
         elif not raw.not_article:
+            item.image_files = raw.extra.get("image_files")
             raw = replace(raw, extra=_clean_extra(raw.extra))
             item.article = clean(raw, cfg.import_, auto_tags=auto_tags)
             item.raw = raw
@@ -192,7 +195,8 @@ def _localize(item: Converted, into: Path, dry_run: bool) -> list[str]:
         return []
     from generator.clean.images import localize
 
-    body, missing = localize(item.article.body, item.raw.assets_dir, into, dry_run=dry_run)
+    body, missing = localize(item.article.body, item.raw.assets_dir, into, dry_run=dry_run,
+                             files=item.image_files)
     if body != item.article.body:
         item.article = replace(item.article, body=body)
         item.text = frontmatter.dump(item.article)

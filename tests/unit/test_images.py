@@ -83,3 +83,21 @@ def test_local_files_reads_lazy_and_duplicate_src():
             '<img data-src="https://mmbiz.qpic.cn/z/0" src="data:image/png;base64,AAAA">')
     assert local_files(html) == {"https://mmbiz.qpic.cn/x/640?wx_fmt=jpeg": "640.jpeg",
                                  "http://mmbiz.qpic.cn/y/0?wx_fmt=png": "640(1)"}
+
+
+def test_import_copies_the_saved_pictures_and_reports_the_missing_one(tmp_path):
+    from generator.config import load_config
+    from generator.ingest import ingest
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "site.yml").write_text("title: t\n", encoding="utf-8")
+    shutil.copytree(SAVED, tmp_path / "in")
+    report = ingest(load_config(site), [str(tmp_path / "in")])
+    [row] = report.rows
+    assert row.outcome == "imported" and row.missing_images == ["640(3)"]
+    text = (site / "content" / row.output).read_text(encoding="utf-8")
+    [stored] = list((site / "content" / "images").iterdir())
+    assert text.count(f"](images/{stored.name})") == 2
+    again = ingest(load_config(site), [str(tmp_path / "in")])
+    assert [r.outcome for r in again.rows] == ["unchanged"]

@@ -126,19 +126,19 @@ def _entry(gap: int, tps: list[int] | None, bps: list[int] | None) -> list[int]:
 
 
 def _index_range(docs: list[SearchDoc], first: int) -> tuple[_Postings, list[str]]:
-    """Postings and NFKC bodies of DOCS, whose ids start at FIRST."""
+    """Postings and NFC bodies of DOCS, whose ids start at FIRST."""
     postings = _Postings()
     bodies: list[str] = []
     for i, doc in enumerate(docs, first):
         title, body = tokenizer.normalize(doc.title), tokenizer.normalize(doc.text)
-        postings.add(i, tokenizer.tokens(tokenizer.lower_each(title), title=True),
-                     tokenizer.tokens(tokenizer.lower_each(body)))
+        postings.add(i, tokenizer.tokens(tokenizer.fold_normalized(title), title=True),
+                     tokenizer.tokens(tokenizer.fold_normalized(body)))
         bodies.append(body)
     return postings, bodies
 
 
 def _index_all(docs: list[SearchDoc]) -> tuple[_Postings, list[str]]:
-    """Postings and NFKC bodies of all DOCS, in forked worker processes when there are many."""
+    """Postings and NFC bodies of all DOCS, in forked worker processes when there are many."""
     jobs = workers() if len(docs) >= PARALLEL_FROM and can_fork() else 1
     if jobs == 1:
         return _index_range(docs, 0)
@@ -204,7 +204,7 @@ def _write_shards(files: dict[str, bytes], postings: _Postings, shards: int) -> 
 
 def _write_texts(files: dict[str, bytes], bodies: list[str],
                  text_bytes: int) -> list[tuple[int, int, int]]:
-    """Pack the bodies into UTF-16LE text files; (file, start, length) in code units per doc."""
+    """Pack the (NFC) bodies into UTF-16LE text files; (file, start, length) in code units per doc."""
     places: list[tuple[int, int, int]] = []
     parts: list[bytes] = []
     file = size = 0

@@ -119,7 +119,7 @@ class Index:
         return self._chunks[n][i % chunk]
 
     def text(self, i: int) -> str:
-        """The NFKC body text of doc I (as excerpts are cut from it)."""
+        """The NFC body text of doc I (as excerpts are cut from it)."""
         file, start, length = self.doc(i)["x"]
         self.fetched.add(f"t/{file}.bin")
         data = self.load(f"t/{file}.bin")

@@ -1,13 +1,16 @@
 """The one tokenizer of search, shared (by definition, not by code) with the theme's search.js.
 
-fold(s)   = lower each code point of NFKC(s), keeping a code point whose lowercase is longer
-            than one code point (only U+0130 İ) as it is; so folding never changes lengths.
-classes   = CJK (the code point ranges in CJK_RANGES) | word (Unicode category L*, N* or M*,
-            not CJK) | separator (everything else).
-runs      = maximal runs of one class; separators only split.
-tokens    = every overlapping pair of a CJK run (bigram), plus every single CJK character in
-            titles (unigram); every word run of at most MAX_WORD code points, whole.
-positions = offsets in UTF-16 code units (JavaScript string indices) into the NFKC text.
+normalize(s) = NFC(s): the text as stored and shown (canonical composition changes no glyph).
+fold(s)      = for each code point c of normalize(s): c' = NFKC(c) if that is one code point of
+               the same UTF-16 width and c or c' is a word or CJK character, else c; then c'
+               lowercased if that is one code point, else c' (only U+0130 İ). Folding never
+               changes the UTF-16 length, so offsets in folded text are offsets in shown text.
+classes      = CJK (the code point ranges in CJK_RANGES) | word (Unicode category L*, N* or M*,
+               not CJK) | separator (everything else).
+runs         = maximal runs of one class; separators only split.
+tokens       = every overlapping pair of a CJK run (bigram), plus every single CJK character in
+               titles (unigram); every word run of at most MAX_WORD code points, whole.
+positions    = offsets in UTF-16 code units (JavaScript string indices).
 """
 
 from __future__ import annotations
@@ -63,6 +66,37 @@ def is_cjk(cp: int) -> bool:
     return any(a <= cp <= b for a, b in CJK_RANGES)
 
 
+def _word_or_cjk(ch: str) -> bool:
+    return is_cjk(ord(ch)) or unicodedata.category(ch)[0] in "LNM"
+
+
+@functools.cache
+def _compat() -> tuple[dict[str, str], re.Pattern[str], re.Pattern[str]]:
+    """The per-code-point NFKC replacements of fold, and patterns finding BMP and astral sources."""
+    table: dict[str, str] = {}
+    for cp in range(0x110000):
+        ch = chr(cp)
+        if not unicodedata.decomposition(ch):
+            continue
+        m = unicodedata.normalize("NFKC", ch)
+        if (m != ch and len(m) == 1 and (cp > 0xFFFF) == (ord(m) > 0xFFFF)
+                and (_word_or_cjk(ch) or _word_or_cjk(m))):
+            table[ch] = m
+    bmp = "".join(sorted(c for c in table if ord(c) <= 0xFFFF))
+    astral = "".join(sorted(c for c in table if ord(c) > 0xFFFF))
+    # Two classes: one holding astral code points makes re test every character slowly.
+    return table, re.compile(f"[{re.escape(bmp)}]"), re.compile(f"[{re.escape(astral)}]")
+
+
+def compat_each(text: str) -> str:
+    """Replace each word or CJK code point by its one-code-point NFKC form (ＡＢＣ → ABC)."""
+    table, bmp, astral = _compat()
+    text = bmp.sub(lambda m: table[m.group()], text)
+    if _ASTRAL.search(text):
+        text = astral.sub(lambda m: table[m.group()], text)
+    return text
+
+
 def lower_each(text: str) -> str:
     """Lowercase TEXT code point by code point (no final-sigma context, İ kept)."""
     lowered = text.lower()
@@ -76,13 +110,18 @@ def lower_each(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """NFKC: full-width letters, compatibility ideographs and ligatures become plain forms."""
-    return unicodedata.normalize("NFKC", text)
+    """NFC: the form in which text is indexed, stored and shown."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold_normalized(text: str) -> str:
+    """fold() of text that is already normalize()d."""
+    return lower_each(compat_each(text))
 
 
 def fold(text: str) -> str:
-    """The searchable form of TEXT: NFKC, then lowercase per code point (length-preserving)."""
-    return lower_each(normalize(text))
+    """The searchable form of TEXT, as long as normalize(TEXT) in UTF-16 units."""
+    return fold_normalized(normalize(text))
 
 
 def units(text: str) -> int:

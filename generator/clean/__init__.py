@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 
 from generator.clean import boilerplate, normalize, secrets, tags
 from generator.config import ImportConfig
@@ -66,7 +67,7 @@ def clean(raw: RawDoc, rules: ImportConfig, *, auto_tags: int | None = None) -> 
         tags=tags.merge(raw.tags, tags.rule_tags(title, text, rules.tag_rules),
                         tags.auto_tags(title, text, n_auto)),
         status=normalize.inline(raw.status),
-        imported_from=raw.input,
+        imported_from=PurePath(raw.input).name or raw.input,
         extra=dict(raw.extra),
     )
     return Article(front, md)

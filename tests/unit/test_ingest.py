@@ -60,7 +60,7 @@ def test_every_input_is_accounted_for_and_bad_inputs_are_named(site, tmp_path):
     assert "empty.txt: empty file" in err
     assert "binary.html: binary file" in err
     assert out.strip() == report["summary"]
-    assert "not article" in out and "failed" in out
+    assert "1 not an article (deleted page)" in out and "3 failed" in out
     assert len(md_files(site)) == sum(o == "imported" for o in outcomes.values())
 
 

@@ -337,6 +337,31 @@ def convert(html: str, *, base_url: str | None = None) -> str:
     soup = parse(html)
     root = soup.body or soup
     doc = _Doc(base_url)
-    doc.walk(root)
-    doc.flush()
+    try:
+        doc.walk(root)
+        doc.flush()
+    except RecursionError:  # absurdly deep nesting: keep the text, lose the structure
+        return _flat(root)
     return mdi.finish(doc.blocks)
+
+
+def _flat(root: Tag) -> str:
+    """Plain paragraphs of the visible text, without walking the tree recursively."""
+    dropped: set[int] = set()
+    parts: list[str] = []
+    for node in root.descendants:
+        parent = node.parent
+        if id(parent) in dropped:
+            if isinstance(node, Tag):
+                dropped.add(id(node))
+            continue
+        if isinstance(node, Tag):
+            if _dropped(node):
+                dropped.add(id(node))
+            elif node.name in BLOCKS or node.name in HEADINGS or node.name == "br":
+                parts.append("\n")
+        elif isinstance(node, NavigableString) and not isinstance(
+                node, (Comment, CData, ProcessingInstruction, Declaration, Doctype)):
+            parts.append(str(node))
+    blocks = [mdi.paragraph([mdi.Run("text", line)]) for line in "".join(parts).split("\n")]
+    return mdi.finish([b for b in blocks if b])

@@ -291,7 +291,7 @@ def join(blocks: list[Block], tight: bool = False) -> str:
     for i, b in enumerate(out):
         if i:
             text += "\n" if tight and b.kind == "list" and out[i - 1].kind == "p" else "\n\n"
-        text += ("#" * b.level + " " + b.md) if b.kind == "h" else b.md
+        text += ("#" * max(2, b.level) + " " + b.md) if b.kind == "h" else b.md
     return text
 
 

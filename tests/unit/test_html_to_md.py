@@ -139,3 +139,31 @@ def test_any_text_renders_literally(a, b, c):
     rendered = MD.render(convert(src))
     assert not re.search(r"<(?!/?(p|strong)>)", rendered), rendered
     assert " ".join(text_of(rendered).split()) == " ".join((a + b + c).split())
+
+
+ALLOWED = {"p", "strong", "em", "a", "img", "ul", "ol", "li", "table", "thead", "tbody", "tr",
+           "th", "td", "pre", "code", "h2", "h3", "h4", "h5", "h6", "blockquote", "hr", "br", "s"}
+PIECES = ["<p>", "</p>", "<div>", "</div>", "<section>", "</section>", "<span>", "</span>",
+          "<b>", "</b>", "<em>", "</em>", "<a href='javascript:x()'>", "<a href='https://e.com/'>",
+          "</a>", "<img src='https://e.com/i.png'>", "<img data-src='//e.com/j.png' src='data:,'>",
+          "<ul>", "</ul>", "<ol>", "</ol>", "<li>", "</li>", "<table>", "<tr>", "<td>", "</td>",
+          "</tr>", "</table>", "<pre>", "</pre>", "<code>", "</code>", "<h1>", "</h1>", "<h3>",
+          "</h3>", "<blockquote>", "</blockquote>", "<br>", "<hr>", "<script>evil()", "</script>",
+          "<style>", "</style>", "<iframe>", "<svg onload=x>", "<p onclick='x()'>", "文字", "text",
+          " ", "\n", "*", "_", "`", "[", "]", "(", ")", "#", "1.", "-", "&lt;b&gt;", "&amp;", "|",
+          "“", "”", "：", "<!-- c -->", "<![CDATA[x]]>", "<x-widget>w</x-widget>", "<mpvoice>"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+def test_tag_soup_never_breaks_or_leaks_markup(pieces):
+    out = convert("".join(pieces))
+    rendered = MD.render(out)
+    tags = set(re.findall(r"</?([a-z0-9]+)", rendered))
+    assert tags <= ALLOWED, (out, rendered)
+    assert "javascript:" not in rendered and "evil" not in rendered and "data:" not in rendered
+
+
+def test_absurdly_deep_nesting_keeps_the_text():
+    src = "<section>" * 3000 + "<p>深<script>x()</script><b>*粗*</b></p>" + "</section>" * 3000
+    assert convert(src) == "深\\*粗\\*\n"

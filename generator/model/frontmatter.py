@@ -111,6 +111,8 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 
 
 _Dumper.add_representer(str, _str)
+_Dumper.add_representer(list, lambda d, v: d.represent_sequence(
+    "tag:yaml.org,2002:seq", v, flow_style=True))
 _Dumper.add_representer(dt.date, lambda d, v: d.represent_scalar(
     "tag:yaml.org,2002:timestamp", v.isoformat()))
 _Dumper.add_representer(dt.datetime, lambda d, v: d.represent_scalar(
@@ -263,7 +265,7 @@ def dump(article: Article) -> str:
     front = front_to_dict(article.front)
     front.pop("checksum", None)
     head = yaml.dump(front, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000,
-                     default_flow_style=None)
+                     default_flow_style=False)
     body = article.body.strip("\n") + "\n"
     text = f"---\n{head}---\n\n{body}"
     return _with_checksum(text)

@@ -12,7 +12,7 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _ODD_TABLE = {ord(c): " " for c in _ODD_SPACES} | {ord(c): None for c in _ZERO_WIDTH}
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
-_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])(?=\s|$)")
+_LINE_START = re.compile(r"^(\s*)(#{1,6}|[>+\-=]+|\d+[.)])(?=\s|$)")
 
 
 def inline(text: str | None) -> str | None:
@@ -51,8 +51,12 @@ def body(markdown: str) -> str:
 def escape_text(text: str) -> str:
     """Escape plain text so Markdown renders it literally (no markup, no raw HTML)."""
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return "\n".join(_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
-                     for line in text.split("\n"))
+    return "\n".join(_LINE_START.sub(_escape_mark, line) for line in text.split("\n"))
+
+
+def _escape_mark(m: re.Match[str]) -> str:
+    # "1." / "1)" is escaped before its mark ("1\."): "\1." would show the backslash.
+    return m.group(1) + re.sub(r"^(\d*)", r"\1\\", m.group(2))
 
 
 def plain(markdown: str) -> str:

@@ -77,7 +77,7 @@ def read(path: Path, data: bytes) -> Iterator[RawDoc]:
     """Read one dump (or several `text:` records, one per line) into RawDocs."""
     if not data.strip(b"\xef\xbb\xbf \t\r\n"):
         raise InputError("empty file: no text to import", path)
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("binary file, not a text dump", path, hint="check the file type")
     raw = decode(data)
     if raw.count("\ufffd") > max(3, len(raw) // 100):
@@ -173,7 +173,7 @@ def _not_article(lines: list[str], ps: PageScript) -> str | None:
     """The reason this page is not an article (error or profile page), or None."""
     if ps.title:
         return None
-    keys = {re.sub(r"\s+", "", s) for s in lines if len(s) < 80}
+    keys = {s.replace(" ", "").replace("\t", "") for s in lines if len(s) < 80}
     for reason, phrases in _ERRORS.items():
         if any(re.sub(r"\s+", "", p) in keys for p in phrases):
             return reason
@@ -226,9 +226,10 @@ def parse_header(lines: list[str], start: int, ps: PageScript) -> Header:
         elif s in known or s == h.account or is_chrome(s):
             pass
         elif _META_SKIP.match(s):
-            m = re.match(r"^以下文章来源于\s*(.+?)\s*[，,]\s*作者\s*(.+)$", s)
-            if m:
+            m = re.match(r"^以下文章来源于\s*(.+?)\s*(?:[，,]\s*作者\s*(.+))?$", s)
+            if m:  # a repost card: the origin account's name follows on its own line
                 h.source, h.author = h.source or m.group(1), h.author or m.group(2)
+                known.add(m.group(1))
             h.tags += [t for t in re.findall(r"#\s*([^#\s]+)", s) if t]
         else:
             break
@@ -287,10 +288,13 @@ def _title_line(lines: list[str], ps: PageScript) -> int | None:
     """Index of the line that holds the title (the page's first text line for old dumps)."""
     if ps.title:
         want = re.sub(r"\s+", "", ps.title)
-        for i, s in enumerate(lines):
-            if re.sub(r"\s+", "", s) == want:
+        found = [i for i, s in enumerate(lines) if re.sub(r"\s+", "", s) == want]
+        # The title also heads the comment box in some pages: take the one the header follows.
+        marks = {"微信号", "原创", ps.account, ps.author}
+        for i in found:
+            if any(s in marks or _date(s) for s in lines[i + 1:i + 8]):
                 return i
-        return None
+        return found[0] if found else None
     for i, s in enumerate(lines):
         if not is_chrome(s):
             return i if len(s) <= 120 else None

@@ -49,6 +49,8 @@ _JS_LINE = re.compile(
     r"|[\w$.]+\(.*\);$|['\"]?[\w$-]+['\"]?\s*:\s*(['\"\d\[{]|function\b|JsDecode\(|true\b|false\b"
     r"|null\b|[\w$.]+\s*\*\s*1).*[,{\[]?$)|[;{]$")
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
+_RUNS = re.compile(r"[ \t]+")
+_SPACE = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_END = "。！？!?；;…”\"」』）)"
 _ISLAND = re.compile(
@@ -69,23 +71,29 @@ class Block:
 
 def squash(line: str) -> str:
     """The line without layout whitespace at its ends and with tab/space runs folded."""
-    return re.sub(r"[ \t]+", " ", line.strip(" \t\r\n\u3000\u200b\ufeff"))
+    line = line.strip(" \t\r\n\u3000\u200b\ufeff")
+    return _RUNS.sub(" ", line) if "  " in line or "\t" in line else line
 
 
 def _key(line: str) -> str:
-    return re.sub(r"\s+", "", line)
+    return _SPACE.sub("", line)
 
 
 def is_end(line: str) -> bool:
     """True when LINE is where a page's article text stops and its chrome begins."""
-    s = squash(line.replace("\xa0", " "))
+    s = line.strip().replace("\xa0", " ")
+    if len(s) > 60:  # every marker is short, or opens one of the page's scripts
+        return bool(_SCRIPT_START.match(s))
+    s = squash(s)
     return _key(s) in END_LINES or bool(_END_READS.match(s)) or bool(_SCRIPT_START.match(s))
 
 
 def is_js(line: str) -> bool:
     """True when LINE reads as script or style rather than prose."""
     s = line.strip()
-    return bool(_JS_LINE.search(s)) and len(_CJK.findall(s)) < len(s) / 4
+    if len(s) > 4000:  # a line's ends tell (and the pattern is slow on huge lines)
+        s = s[:2000] + " " + s[-2000:]
+    return len(s) - len(_CJK.sub("", s)) < len(s) / 4 and bool(_JS_LINE.search(s))
 
 
 def is_chrome(line: str) -> bool:
@@ -104,10 +112,14 @@ def cut_body(lines: list[str]) -> list[str]:
         if is_end(line):
             break
         s = squash(line)
-        key = _key(s.replace("\xa0", ""))
-        # Short UI words (分享, 推荐…) and marks may be the author's: only the tail loses those.
-        if not s or (key in UI_LINES and len(key) >= 5) or (len(s) == 1 and _PUNCT_ONLY.match(s)) \
-                or _SCRIPT_START.match(s):
+        if not s:
+            continue
+        if len(s) <= 60:
+            key = _key(s.replace("\xa0", ""))
+            # Short UI words (分享, 推荐…) and marks may be the author's: only the tail loses those.
+            if (key in UI_LINES and len(key) >= 5) or (len(s) == 1 and _PUNCT_ONLY.match(s)):
+                continue
+        if _SCRIPT_START.match(s):
             continue
         out.append(s)
     while out and is_chrome(out[-1]):
@@ -119,7 +131,7 @@ def split_islands(line: str) -> list[Block]:
     """Cut NBSP-delimited heading islands out of a run of merged paragraphs."""
     blocks: list[Block] = []
     pos = 0
-    for m in _ISLAND.finditer(line):
+    for m in _ISLAND.finditer(line) if "\xa0" in line else ():
         title = m.group(1).strip()
         if not _CJK.search(title) or re.search(r"[。！？!?]", title):
             continue
@@ -141,10 +153,12 @@ def take_credit(blocks: list[Block]) -> str | None:
     for i in range(len(blocks) - 1, max(-1, len(blocks) - 3), -1):
         if blocks[i].heading:
             continue
-        m = _CREDIT.search(blocks[i].text)
+        text = blocks[i].text
+        cut = max(0, len(text) - 80)  # a credit is short: search the paragraph's end only
+        m = _CREDIT.search(text, cut) if "来源" in text[cut:] else None
         if not m:
             return None
-        rest = blocks[i].text[:m.start()].rstrip()
+        rest = text[:m.start()].rstrip()
         if rest:
             blocks[i].text = rest
         else:
@@ -184,15 +198,10 @@ def image(url: str) -> str:
     return f"![]({safe})"
 
 
-def escape(text: str) -> str:
-    """Plain text → Markdown that renders as exactly that text."""
-    text = escape_text(text)
-    # A line of dashes or equals signs would be a rule or a heading underline.
-    return re.sub(r"^(\s*)([-=][-= ]*)$", r"\1\\\2", text, flags=re.M)
-
-
 def to_markdown(blocks: list[Block], images: Sequence[str] = ()) -> str:
     """(Images and) blocks → Markdown: escaped paragraphs, `## ` headings."""
     parts = [image(u) for u in images if re.match(r"https?://", u)]
-    parts += [("## " if b.heading else "") + escape(b.text) for b in blocks]
+    texts = [b.text.replace("\n", " ") for b in blocks]
+    escaped = escape_text("\n".join(texts)).split("\n") if texts else []
+    parts += [("## " if b.heading else "") + e for b, e in zip(blocks, escaped)]
     return "\n\n".join(parts) + "\n" if parts else ""

@@ -62,6 +62,13 @@ EXPECTED: dict[str, dict] = {
         title="新能源车均价创6年新低，价格战「寒气」侵蚀供应链", account="36氪", account_id="wow36kr",
         date=dt.datetime(2025, 11, 5, 18, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))),
         tags=["36氪透视图"], first="![](https://mmbiz.qpic.cn/", last="Show me the data.\""),
+    "synthetic__2016-raw-page.txt": dict(
+        title="Vim新手节省时间的10多个小技巧", account="Linux爱好者", account_id="LinuxHub",
+        date=dt.datetime(2016, 4, 28, 21, 16, 23, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+        url="https://mp.weixin.qq.com/s?__biz=MzAxODI5ODMwOA==&mid=2666538966&idx=1"
+            "&sn=faa53bb0f7da8b1fc0438bcac783c3ad",
+        identity="wx:MzAxODI5ODMwOA==:2666538966:1", author=None,
+        first="（点击上方公众号，可快速关注）", last="《值得关注的技术和设计公众号》"),
     "wechat-article__wechat-article-exporter__01-34704057.txt": dict(
         not_article="removed for violation", account="神光的编程秘籍",
         account_id="gh_7aed10cde089"),

@@ -79,10 +79,13 @@ class Site:
         return self.entries[: len(self.entries) - len(self.undated)]
 
     def neighbours(self, entry: Entry) -> tuple[Entry | None, Entry | None]:
-        """(newer, older) entry next to ENTRY in site order."""
+        """(newer, older) entry next to ENTRY in date order (undated ones among themselves)."""
         i = self._index[id(entry)]
-        newer = self.entries[i - 1] if i > 0 else None
-        older = self.entries[i + 1] if i + 1 < len(self.entries) else None
+        first = len(self.entries) - len(self.undated) if entry.front.date is None else 0
+        last = len(self.entries) - len(self.undated) if entry.front.date is not None else \
+            len(self.entries)
+        newer = self.entries[i - 1] if i > first else None
+        older = self.entries[i + 1] if i + 1 < last else None
         return newer, older
 
     def related(self, entry: Entry, limit: int, window: int = 24) -> list[Entry]:

@@ -55,13 +55,16 @@ def paginate(entries: list[Entry], url: str, per_page: int, template: str,
     return outputs
 
 
-def year_counts(entries: list[Entry]) -> list[tuple[int, int]]:
-    """[(year, number of entries)] newest year first."""
+def year_counts(entries: list[Entry], url: str, per_page: int) -> list[tuple[int, int, str]]:
+    """[(year, entries that year, URL of the list page where that year starts)], newest first."""
     counts: dict[int, int] = {}
-    for e in entries:
+    starts: dict[int, int] = {}
+    for i, e in enumerate(entries):
         if e.day is not None:
             counts[e.day.year] = counts.get(e.day.year, 0) + 1
-    return sorted(counts.items(), reverse=True)
+            starts.setdefault(e.day.year, i)
+    return [(y, counts[y], urls.paged(url, starts[y] // per_page + 1))
+            for y in sorted(counts, reverse=True)]
 
 
 def _term_pages(terms: dict[str, Term], kind: str, index_url: str, per_page: int,
@@ -78,7 +81,7 @@ def _term_pages(terms: dict[str, Term], kind: str, index_url: str, per_page: int
                   source=f"{kind} index")]
     for term in terms.values():
         ctx = {"kind": kind, "term": term, "title": term.name, "feed_url": term.feed_url,
-               "years": year_counts(term.entries) if kind == "account" else []}
+               "years": year_counts(term.entries, term.url, per_page) if kind == "account" else []}
         out += paginate(term.entries, term.url, per_page, "term.html", ctx, f"{kind} '{term.name}'")
     return out
 

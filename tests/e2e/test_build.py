@@ -117,6 +117,7 @@ class StrictHTML(HTMLParser):
         self.lang = ""
         self.title = ""
         self.in_title = False
+        self.in_script = False
 
     def handle_decl(self, decl: str) -> None:
         self.doctype = decl.lower() == "doctype html"
@@ -135,8 +136,11 @@ class StrictHTML(HTMLParser):
         if tag == "html":
             self.lang = dict(attrs).get("lang") or ""
         self.counts[tag] = self.counts.get(tag, 0) + 1
-        if tag == "script":
-            self.errors.append("<script> in a page")
+        if tag == "script":  # only the theme's own external scripts
+            src = dict(attrs).get("src") or ""
+            if not src.endswith(".js") or "//" in src:
+                self.errors.append(f"<script src={src!r}> is not a theme script")
+            self.in_script = True
         if tag == "title":
             self.in_title = True
         if tag not in VOID:
@@ -156,8 +160,12 @@ class StrictHTML(HTMLParser):
             self.stack.pop()
         if tag == "title":
             self.in_title = False
+        if tag == "script":
+            self.in_script = False
 
     def handle_data(self, data: str) -> None:
+        if self.in_script and data.strip():
+            self.errors.append("inline script")
         if self.in_title:
             self.title += data
 

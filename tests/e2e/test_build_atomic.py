@@ -65,7 +65,7 @@ def test_unchanged_files_keep_their_mtime(tmp_path):
     changed = out / "2020/02/d0e1f2a7b8c9/index.html"
     assert changed.stat().st_mtime > past + 3600 and "新加的一段" in changed.read_text("utf-8")
     assert abs((out / "2018/09/a1b2c3d4e5f6/index.html").stat().st_mtime - past) < 1
-    assert 0 < third.written < 10
+    assert 0 < third.written < 20  # the page, its neighbours, lists, feeds, search data
 
 
 def test_failed_build_leaves_previous_output(tmp_path):

@@ -156,3 +156,10 @@ def test_missing_content_folder_is_an_empty_site(tmp_path):
     site, problems = load_site(load_config(tmp_path))
     assert site.entries == [] and problems == []
     shutil.rmtree(tmp_path)
+
+
+def test_prev_next_follow_date_order_and_keep_undated_apart(site):
+    oldest = site.dated[-1]
+    assert site.neighbours(oldest) == (site.dated[-2], None)
+    assert site.neighbours(site.entries[0]) == (None, site.entries[1])
+    assert site.neighbours(site.undated[0]) == (None, None)

@@ -16,13 +16,12 @@ file so `images.localize` can swap in a local copy later.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
 
 from generator.clean import md_writer as mdi
-from generator.clean.urls import clean_url, is_wechat, safe_url
+from generator.clean import urls
 
 DROP = frozenset("""script style iframe frame frameset form svg math noscript template object embed
 applet head meta link title base button input select option textarea canvas audio video source
@@ -39,12 +38,6 @@ _HIDDEN = re.compile(r"display\s*:\s*none", re.I)
 _BOLD = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)\b", re.I)
 _ITALIC = re.compile(r"font-style\s*:\s*(italic|oblique)", re.I)
 _STRIKE = re.compile(r"text-decoration[\w-]*\s*:[^;]*line-through", re.I)
-_LOCAL = re.compile(r"^(\./)?[^/:?#]+_files/", re.I)
-_PLACEHOLDER = re.compile(r"(\.svg(\?|$)|res\.wx\.qq\.com|/jsmonitor|/mp/report|badjs|beacon|"
-                          r"/pixel|spacer\.gif|blank\.gif|transparent\.(gif|png)|1x1\.)", re.I)
-_IMG_ATTRS = ("data-src", "data-original", "data-actualsrc", "data-lazy-src", "data-backsrc",
-              "src", "data-duplicate-src")
-_MMBIZ_JUNK = {"tp", "wxfrom", "wx_lazy", "wx_co"}
 _ALT_NOISE = {"图片", "image", "img", "picture", "cover_image"}
 
 
@@ -75,47 +68,18 @@ def _dropped(tag: Tag) -> bool:
     return custom and name not in _KEEP_CUSTOM and not tag.get_text(strip=True)
 
 
+def _attrs(tag: Tag) -> dict[str, str]:
+    return {k: (" ".join(v) if isinstance(v, list) else v or "") for k, v in tag.attrs.items()}
+
+
 def local_src(tag: Tag) -> str | None:
     """The saved-page file an <img> points at (`./NAME_files/640.jpeg`), if any."""
-    for name in ("src", "data-duplicate-src", "data-src"):
-        v = _attr(tag, name).strip()
-        if v and _LOCAL.match(v):
-            return unquote(v)
-    return None
-
-
-def _tidy_image(url: str) -> str:
-    parts = urlsplit(url)
-    if not (parts.hostname or "").endswith(("qpic.cn", "qlogo.cn")):
-        return url
-    q = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in _MMBIZ_JUNK]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(q, safe="=/"), ""))
+    return urls.saved_copy(_attrs(tag))
 
 
 def image_url(tag: Tag, base_url: str | None = None) -> str | None:
     """The real (remote) URL of an <img>, or None for placeholders, trackers and data: URIs."""
-    if _attr(tag, "width").strip() in ("0", "1") or _attr(tag, "height").strip() in ("0", "1"):
-        return None
-    local = None
-    for name in _IMG_ATTRS:
-        raw = _attr(tag, name).strip()
-        if not raw:
-            continue
-        if _LOCAL.match(raw):
-            local = local or raw
-            continue
-        url = safe_url(raw, base_url=base_url, schemes=("http", "https"))
-        if url and re.match(r"https?://", url, re.I) and not _PLACEHOLDER.search(url):
-            return _tidy_image(url)
-    return local
-
-
-def link_url(href: str, base_url: str | None = None) -> str | None:
-    """A safe link target (http, https, mailto); WeChat links without session params."""
-    url = safe_url(href, base_url=base_url)
-    if url and is_wechat(url):
-        url = clean_url(url)
-    return url
+    return urls.image_src(_attrs(tag), base_url)
 
 
 class _Doc:
@@ -198,7 +162,7 @@ class _Doc:
 
     def inline_element(self, tag: Tag, name: str, marks: frozenset, link: mdi.Link | None) -> None:
         if name == "a":
-            href = link_url(_attr(tag, "href"), self.base_url)
+            href = urls.link_url(_attr(tag, "href"), self.base_url)
             self.walk(tag, marks, mdi.Link(href) if href else link)
         elif name in ("code", "kbd", "samp", "tt") or (name == "pre" and self.inline_only):
             text = _pre_text(tag)

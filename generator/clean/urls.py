@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+from typing import Mapping
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 # Query parameters that identify a reader, a session or a share event, never the article.
 SESSION_PARAMS = frozenset("""
@@ -22,6 +23,12 @@ _WECHAT_HOSTS = {"mp.weixin.qq.com", "weixin.qq.com"}
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _JUNK = re.compile(r"[\x00-\x1f\x7f]")
 _ENTITY_PARAM = re.compile(r"&(?:amp;)*([A-Za-z_][\w\-]*);=")
+_SAVED = re.compile(r"^(\./)?[^/:?#]+_files/", re.I)
+_PLACEHOLDER = re.compile(r"(\.svg(\?|$)|res\.wx\.qq\.com|/jsmonitor|/mp/report|badjs|beacon|"
+                          r"/pixel|spacer\.gif|blank\.gif|transparent\.(gif|png)|1x1\.)", re.I)
+_IMG_ATTRS = ("data-src", "data-original", "data-actualsrc", "data-lazy-src", "data-backsrc",
+              "src", "data-duplicate-src")
+_MMBIZ_JUNK = {"tp", "wxfrom", "wx_lazy", "wx_co"}
 
 
 def fix_entities(url: str) -> str:
@@ -118,3 +125,47 @@ def wechat_ids(url: str | None) -> tuple[str, str, str] | None:
     if q.get("__biz") and mid and idx:
         return q["__biz"], mid, idx
     return None
+
+
+def link_url(href: str, base_url: str | None = None) -> str | None:
+    """A safe link target (http, https, mailto); WeChat links without session params."""
+    url = safe_url(href, base_url=base_url)
+    if url and is_wechat(url):
+        url = clean_url(url)
+    return url
+
+
+def saved_copy(attrs: Mapping[str, str]) -> str | None:
+    """The saved-page file an <img>'s attributes point at (`./NAME_files/640.jpeg`), if any."""
+    for name in ("src", "data-duplicate-src", "data-src"):
+        v = (attrs.get(name) or "").strip()
+        if v and _SAVED.match(v):
+            return unquote(v)
+    return None
+
+
+def image_src(attrs: Mapping[str, str], base_url: str | None = None) -> str | None:
+    """The real remote URL of an <img> (lazy `data-src` first), else its saved copy, else None.
+
+    Placeholders (data: URIs, SVG, 1×1 and tracking pixels, WeChat UI icons) give None.
+    """
+    if (attrs.get("width") or "").strip() in ("0", "1") or \
+            (attrs.get("height") or "").strip() in ("0", "1"):
+        return None
+    for name in _IMG_ATTRS:
+        raw = (attrs.get(name) or "").strip()
+        if not raw or _SAVED.match(raw):
+            continue
+        url = safe_url(raw, base_url=base_url, schemes=("http", "https"))
+        if url and re.match(r"https?://", url, re.I) and not _PLACEHOLDER.search(url):
+            return _tidy_image(url)
+    return saved_copy(attrs)
+
+
+def _tidy_image(url: str) -> str:
+    """WeChat image URLs without lazy-loading and format-conversion parameters."""
+    parts = urlsplit(url)
+    if not (parts.hostname or "").endswith(("qpic.cn", "qlogo.cn")):
+        return url
+    q = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in _MMBIZ_JUNK]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(q, safe="=/"), ""))

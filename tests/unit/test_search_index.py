@@ -67,6 +67,7 @@ def slugs(built, query, sort="relevance"):
     ("之后是生僻字𠮷野", {"s13"}),
     ("表情之后", set()),                     # an emoji stands between them
     ("白鹭", {"s14"}),
+    ("海风", {f"s{n}" for n in range(15, 26)}),
     ("不存在的词", set()),
     ("，。", set()),
 ])
@@ -163,9 +164,10 @@ def test_files_and_manifest(built, fixture_site):
     docs, files, ix, names = built
     manifest = json.loads(files["manifest.json"])
     assert manifest["format"] == "wenji-search" and manifest["version"] == 1
-    assert manifest["docs"] == len(docs) == 14
+    assert manifest["docs"] == len(docs) == 25
     assert manifest["years"][0] == [2022, 0, 1]
-    assert sum(y[2] for y in manifest["years"]) == 13  # s07 is undated (and last)
+    assert manifest["years"][-1] == [2015, 13, 11]
+    assert sum(y[2] for y in manifest["years"]) == 24  # s07 is undated (and last)
     assert names[-1] == "s07"
     assert set(files) == ({"manifest.json", "lengths.json.gz", "facets.json.gz", "t/0.bin", "d/0.json.gz"}
                           | {f"p/{n}.json.gz" for n in range(manifest["shards"])})

@@ -41,6 +41,7 @@ _ERRORS = {
     "content unavailable": ("该内容暂时无法查看", "此内容无法查看", "该公众号已迁移",
                             "此帐号已自主注销，内容无法查看", "内容已过期", "该内容已过期"),
 }
+_CJK_CHAR = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _PROFILE_MARKS = ("公众号简介", "基础信息", "认证类型", "认证主体", "帐号主体", "账号主体")
 _META_SKIP = re.compile(r"^(原创|Original|发表于|收录于合集|收录于话题|#.*|\d*\s*个|以下文章来源于.*|"
                         r"[\u4e00-\u9fff]{0,4}\s*(编辑|作者|责编|审核|校对)\s*[：:|｜].*)$")
@@ -199,9 +200,11 @@ def parse_header(lines: list[str], start: int, ps: PageScript) -> Header:
         if wx is not None and wx + 1 < len(window) and window[wx + 1] not in ("功能介绍",):
             h.account_id = window[wx + 1]
         last = max(labels)
-        if fn is not None and fn + 1 < len(window):
+        if fn is not None and fn + 1 < len(window) and not _date(window[fn + 1]):
             h.description = window[fn + 1]
             last = fn + 1
+        elif fn is not None:
+            last = fn
         elif wx is not None:
             last = wx + 1
         authors = []
@@ -241,8 +244,8 @@ def parse_header(lines: list[str], start: int, ps: PageScript) -> Header:
 def page_doc(text: str, name: str) -> RawDoc:
     """One page text → RawDoc (article, or not-article with its reason)."""
     doc = RawDoc(input=name, format=FORMAT)
-    lines = [s for s in (squash(x) for x in text.split("\n")) if s]
     ps = read_script(text)
+    lines = [s for s in (squash(x) for x in _reflow(text, ps).split("\n")) if s]
     reason = _not_article(lines, ps)
     if reason:
         doc.not_article = reason
@@ -299,6 +302,31 @@ def _title_line(lines: list[str], ps: PageScript) -> int | None:
         if not is_chrome(s):
             return i if len(s) <= 120 else None
     return None
+
+
+def _reflow(text: str, ps: PageScript) -> str:
+    """Plain text hard-wrapped into blank-line-separated paragraphs → one line per paragraph.
+
+    Page dumps (header block, scripts) keep their lines: there each line is a page block.
+    """
+    head = text[:4096]
+    if ps.title or "微信号" in head or "功能介绍" in head or "\n\n" not in text.strip():
+        return text
+    groups = [[squash(x) for x in g.split("\n") if x.strip()] for g in re.split(r"\n\s*\n", text)]
+    sizes = [len(x) + len(_CJK_CHAR.findall(x)) for g in groups for x in g]  # display width
+    if not sizes or max(sizes) > 120 or sum(len(g) > 1 for g in groups) < len(groups) / 2 \
+            or sum(n >= 0.6 * max(sizes) for n in sizes) < 0.6 * len(sizes):
+        return text
+    return "\n".join(_join_wrapped(g) for g in groups if g)
+
+
+def _join_wrapped(lines: list[str]) -> str:
+    """Join hard-wrapped lines: no space between CJK characters, one space otherwise."""
+    out = lines[0]
+    for line in lines[1:]:
+        cjk = _CJK_CHAR.match(out[-1:]) and _CJK_CHAR.match(line[:1])
+        out += ("" if cjk else " ") + line
+    return out
 
 
 def _profile_id(lines: list[str]) -> str | None:

@@ -132,6 +132,8 @@ def test_fields_match_the_page(name):
                 "not_article", "tags"):
         if key in EXPECTED[name]:
             assert getattr(doc, key) == EXPECTED[name][key], key
+    fields = repr({k: v for k, v in vars(doc).items() if k not in ("html", "markdown")})
+    assert not any(value in fields for value in SESSION)
     if doc.not_article:
         assert doc.markdown is doc.html is doc.text is None
     else:
@@ -254,6 +256,32 @@ def test_several_records_in_one_file():
     docs = list(adapter.read(Path("many.txt"), data))
     assert [(d.record, d.title, d.markdown) for d in docs] == [
         (1, "第一篇", "内容一。\n"), (2, "第二篇", "内容二。\n")]
+
+
+def test_hard_wrapped_plain_text_is_reflowed_into_paragraphs():
+    text = ("A Plain Title\n\n"
+            "This is a hard wrapped paragraph of English text that goes on for a\n"
+            "while and then continues on the next line because the editor wrapped\n"
+            "it at about seventy characters per line.\n\n"
+            "这是一段被硬换行的中文文字，编辑器在大约七十个字符处把它折成了多行，所以我们\n"
+            "需要把这些行重新连起来，中文字符之间不应该加空格，这样读起来才自然流畅。\n")
+    (doc,) = adapter.read(Path("notes.txt"), text.encode("utf-8"))
+    assert doc.title == "A Plain Title" and doc.date is None and doc.account is None
+    assert doc.markdown.split("\n\n") == [
+        "This is a hard wrapped paragraph of English text that goes on for a while and then "
+        "continues on the next line because the editor wrapped it at about seventy characters "
+        "per line.",
+        "这是一段被硬换行的中文文字，编辑器在大约七十个字符处把它折成了多行，所以我们需要把这些行重新连起来，"
+        "中文字符之间不应该加空格，这样读起来才自然流畅。\n"]
+    (doc,) = adapter.read(Path("n.txt"), "标题\n第一段。\n第二段。\n".encode("utf-8"))
+    assert doc.markdown == "第一段。\n\n第二段。\n"
+
+
+def test_header_without_description_or_id():
+    text = "题目\n某某号\n微信号\n功能介绍\n2019-05-04\n原创\n正文第一段。\n"
+    (doc,) = adapter.read(Path("h.txt"), text.encode("utf-8"))
+    assert (doc.account, doc.account_id, doc.date) == ("某某号", None, dt.date(2019, 5, 4))
+    assert "account_description" not in doc.extra and doc.markdown == "正文第一段。\n"
 
 
 @pytest.mark.parametrize("data, message", [

@@ -153,9 +153,11 @@ def ratio_lines(res: dict) -> list[str]:
                      f"{verdict(w.wall <= h.wall)}")
         lines.append(f"- wenji / hugo peak memory: **{ratio(w.rss, h.rss)}** (target < 1×) "
                      f"{verdict(w.rss < h.rss)}")
+        lines.append(f"- wenji / hugo CPU time: {ratio(w.cpu, h.cpu)} (no target; hardly moved by other load)")
     if ok(w) and ok(p):
         lines.append(f"- pelican / wenji time: **{ratio(p.wall, w.wall)}** (target ≥ 5×) "
                      f"{verdict(p.wall >= 5 * w.wall)}")
+        lines.append(f"- pelican / wenji CPU time: {ratio(p.cpu, w.cpu)}")
     if ok(w) and res["n"] >= 100_000:
         lines.append(f"- wenji peak memory at {res['n']:,} articles: **{mb(w.rss)} MB** "
                      f"(target < 2,048 MB) {verdict(w.rss < 2 * 1024 * results.MB)}")

@@ -40,7 +40,7 @@ class GitPublisher:
     def plan(self, local: Path) -> Plan:
         """Fetch the branch tip (if any) and diff its tree against the output plus extra files."""
         self._repo = Path(tempfile.mkdtemp(prefix="wenji-deploy-"))
-        self._git("init", "-q")
+        self._git("init", "-q", "--template=")  # no hooks from a user template
         ref = f"refs/heads/{self.branch}"
         if self._git("ls-remote", "--heads", self.remote, ref).strip():
             self._git("fetch", "-q", "--depth=1", "--no-tags", self.remote, f"{ref}:refs/wenji/tip")

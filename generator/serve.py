@@ -1,4 +1,4 @@
-"""Command `wenji serve`: build into a temp folder, serve it on 127.0.0.1, rebuild on changes, reload pages."""
+"""Command `wenji serve`: build into a temp folder, serve it, rebuild on changes, reload pages."""
 
 from __future__ import annotations
 

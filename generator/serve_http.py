@@ -1,4 +1,4 @@
-"""Preview HTTP pieces: request path → file under the output (or refusal), content types, reload injection."""
+"""Preview HTTP pieces: request path → file in the output (or refusal), types, reload snippet."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Command `wenji deploy`: build, diff the output against a target picked by URL scheme, apply the plan."""
+"""Command `wenji deploy`: build, diff the output with a target picked by URL scheme, apply."""
 
 from __future__ import annotations
 

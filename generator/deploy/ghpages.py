@@ -85,7 +85,8 @@ class GitPublisher:
                                  hint="let the build finish, then deploy again")
         index = "".join(f"{FILE_MODE} {oid}\t{rel}\0" for rel, oid in self._ids.items())
         env = {"GIT_INDEX_FILE": str(self._repo / "deploy.index")}
-        self._git("update-index", "-z", "--add", "--index-info", stdin=index.encode("utf-8", "surrogateescape"), env=env)
+        self._git("update-index", "-z", "--index-info",
+                                  stdin=index.encode("utf-8", "surrogateescape"), env=env)
         tree = self._git("write-tree", env=env).strip()
         parents = ["-p", self._parent] if self._parent else []
         commit = self._git("commit-tree", tree, *parents, "-m", self.message).strip()

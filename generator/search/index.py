@@ -7,7 +7,6 @@ import hashlib
 import json
 import math
 import multiprocessing
-from array import array
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from typing import Iterable
 
 from generator.model.site import can_fork, workers
 from generator.search import tokenizer
+from generator.search.postings import Postings
 
 FORMAT = "wenji-search"
 VERSION = 1
@@ -22,9 +22,9 @@ PARALLEL_FROM = 500
 """Collections at least this large are tokenized by a pool of worker processes."""
 MAX_SHARDS = 600
 """Upper bound on postings shards (with ≤ 320 doc chunks and ≤ 64 text files: < 1,000 files)."""
-SHARD_TARGET = 100_000
-"""Aimed-at raw JSON bytes per shard (≈ 35–45 KB gzipped)."""
-MIN_CHUNK = 32
+SHARD_TARGET = 50_000
+"""Aimed-at raw JSON bytes per shard (≈ 20 KB gzipped)."""
+MIN_CHUNK = 8
 """Documents per metadata chunk, raised so there are at most MAX_CHUNKS chunks."""
 MAX_CHUNKS = 320
 TEXT_FILE_BYTES = 1 << 20
@@ -68,77 +68,20 @@ def _gzip(text: str) -> bytes:
     return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
 
 
-class _Postings:
-    """Postings of every token, appended doc by doc in id order as flat integer arrays."""
-
-    def __init__(self) -> None:
-        self.lists: dict[str, array] = {}
-        self.last: dict[str, int] = {}
-
-    def merge(self, later: "_Postings") -> None:
-        """Append the postings of LATER, which holds only higher doc ids."""
-        lists, last = self.lists, self.last
-        for tok, arr in later.lists.items():
-            mine = lists.get(tok)
-            if mine is None:
-                lists[tok] = arr
-            else:
-                arr[0] = arr[0] - 1 - last[tok]  # the gap was counted from -1
-                mine.extend(arr)
-            last[tok] = later.last[tok]
-
-    def add(self, doc: int, title: dict[str, list[int]], body: dict[str, list[int]]) -> None:
-        lists, last = self.lists, self.last
-        for tok, bps in body.items():
-            arr = lists.get(tok)
-            if arr is None:
-                arr = lists[tok] = array("I")
-            gap = doc - last.get(tok, -1)
-            last[tok] = doc
-            if tok in title:
-                arr.extend(_entry(gap, title[tok], bps))
-            elif len(bps) == 1:
-                arr.extend((gap, 2, bps[0]))
-            else:
-                arr.extend(_entry(gap, None, bps))
-        for tok, tps in title.items():
-            if tok not in body:
-                arr = lists.get(tok)
-                if arr is None:
-                    arr = lists[tok] = array("I")
-                arr.extend(_entry(doc - last.get(tok, -1), tps, None))
-                last[tok] = doc
-
-
-def _entry(gap: int, tps: list[int] | None, bps: list[int] | None) -> list[int]:
-    """One posting: gap, 2·len(body)+has_title, [len(title), title deltas], body deltas."""
-    out = [gap, 2 * len(bps or ()) + (1 if tps else 0)]
-    for ps in (tps, bps):
-        if not ps:
-            continue
-        if ps is tps:
-            out.append(len(tps))
-        prev = 0
-        for p in ps:
-            out.append(p - prev)
-            prev = p
-    return out
-
-
-def _index_range(docs: list[SearchDoc], first: int) -> tuple[_Postings, list[str]]:
+def _index_range(docs: list[SearchDoc], first: int) -> tuple[Postings, list[str]]:
     """Postings and NFC bodies of DOCS, whose ids start at FIRST."""
-    postings = _Postings()
+    postings = Postings()
     bodies: list[str] = []
     for i, doc in enumerate(docs, first):
-        title, body = tokenizer.normalize(doc.title), tokenizer.normalize(doc.text)
-        postings.add(i, tokenizer.tokens(tokenizer.fold_normalized(title), title=True),
-                     tokenizer.tokens(tokenizer.fold_normalized(body)))
+        body = tokenizer.normalize(doc.text)
+        postings.add(i, tokenizer.fold(doc.title), tokenizer.fold_normalized(body))
         bodies.append(body)
     return postings, bodies
 
 
-def _index_all(docs: list[SearchDoc]) -> tuple[_Postings, list[str]]:
+def _index_all(docs: list[SearchDoc]) -> tuple[Postings, list[str]]:
     """Postings and NFC bodies of all DOCS, in forked worker processes when there are many."""
+    tokenizer.warm()
     jobs = workers() if len(docs) >= PARALLEL_FROM and can_fork() else 1
     if jobs == 1:
         return _index_range(docs, 0)
@@ -188,8 +131,8 @@ def build_index(docs: Iterable[SearchDoc], shards: int = 0) -> dict[str, bytes]:
     return files
 
 
-def _write_shards(files: dict[str, bytes], postings: _Postings, shards: int) -> int:
-    encoded = {tok: "[" + ",".join(map(str, arr)) + "]" for tok, arr in postings.lists.items()}
+def _write_shards(files: dict[str, bytes], postings: Postings, shards: int) -> int:
+    encoded = {tok: "[" + ",".join(map(str, arr)) + "]" for tok, arr in postings.lists().items()}
     if shards <= 0:
         total = sum(len(v) + 3 * len(k) + 4 for k, v in encoded.items())
         shards = min(MAX_SHARDS, max(1, -(-total // SHARD_TARGET)))

@@ -61,6 +61,12 @@ def _runs_re() -> re.Pattern[str]:
     return re.compile(f"(?P<c>[{cjk}]+)|(?P<w>(?:[^\\W_{cjk}]|[{marks}])+)")
 
 
+def warm() -> None:
+    """Build the cached tables now (before worker processes fork, so they share them)."""
+    _compat()
+    _runs_re()
+
+
 def is_cjk(cp: int) -> bool:
     """True if code point CP is in one of CJK_RANGES."""
     return any(a <= cp <= b for a, b in CJK_RANGES)
@@ -74,7 +80,7 @@ def _word_or_cjk(ch: str) -> bool:
 def _compat() -> tuple[dict[str, str], re.Pattern[str], re.Pattern[str]]:
     """The per-code-point NFKC replacements of fold, and patterns finding BMP and astral sources."""
     table: dict[str, str] = {}
-    for cp in range(0x110000):
+    for cp in range(0x30000):  # no code point above U+2FA1D has a decomposition
         ch = chr(cp)
         if not unicodedata.decomposition(ch):
             continue
@@ -140,7 +146,12 @@ def runs(folded: str) -> list[tuple[str, int, str]]:
     return out
 
 
-def _offsets(run: str, start: int) -> list[int]:
+def has_astral(text: str) -> bool:
+    """True if TEXT has code points outside the BMP (two UTF-16 units each)."""
+    return _ASTRAL.search(text) is not None
+
+
+def offsets(run: str, start: int) -> list[int]:
     """UTF-16 offset of every code point of RUN, which begins at START."""
     out, at = [], start
     for ch in run:
@@ -158,7 +169,7 @@ def tokens(folded: str, title: bool = False) -> dict[str, list[int]]:
             if len(run) <= MAX_WORD:
                 out[run].append(start)
             continue
-        at = _offsets(run, start) if astral else range(start, start + len(run))
+        at = offsets(run, start) if astral else range(start, start + len(run))
         for i in range(len(run) - 1):
             out[run[i:i + 2]].append(at[i])
         if title:
@@ -197,7 +208,7 @@ def cover(run: str) -> list[tuple[str, int]]:
     Bigrams at code points 0, 2, 4, … plus the last one when the length is odd: a document
     holds RUN at p exactly when each bigram occurs at p + its offset.
     """
-    at = _offsets(run, 0)
+    at = offsets(run, 0)
     picks = list(range(0, len(run) - 1, 2))
     if len(run) % 2 == 1:
         picks.append(len(run) - 2)

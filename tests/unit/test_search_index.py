@@ -16,6 +16,7 @@ from generator.outputs import search as search_output
 from generator.search import index as search_index
 from generator.search import tokenizer
 from generator.search.index import SearchDoc, build_index
+from generator.search.postings import Postings
 from generator.search.query import Index, decode, parse, scan
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "search_site"
@@ -169,7 +170,9 @@ def test_files_and_manifest(built, fixture_site):
     assert manifest["years"][-1] == [2015, 13, 11]
     assert sum(y[2] for y in manifest["years"]) == 24  # s07 is undated (and last)
     assert names[-1] == "s07"
-    assert set(files) == ({"manifest.json", "lengths.json.gz", "facets.json.gz", "t/0.bin", "d/0.json.gz"}
+    assert manifest["chunk"] == 8
+    assert set(files) == ({"manifest.json", "lengths.json.gz", "facets.json.gz", "t/0.bin"}
+                          | {f"d/{n}.json.gz" for n in range(4)}
                           | {f"p/{n}.json.gz" for n in range(manifest["shards"])})
     facets = json.loads(gzip.decompress(files["facets.json.gz"]))
     i = names.index("s02")
@@ -203,13 +206,34 @@ def test_bytes_are_deterministic(fixture_site, monkeypatch):
 
 
 def test_postings_round_trip():
-    title = {"段简": [0]}
-    body = {"段简": [3, 40, 41], "简单": [4]}
-    postings = search_index._Postings()
-    postings.add(0, {}, {"简单": [7]})
-    postings.add(5, title, body)
-    assert decode(list(postings.lists["段简"])) == {5: ([0], [3, 40, 41])}
-    assert decode(list(postings.lists["简单"])) == {0: ([], [7]), 5: ([], [4])}
+    postings = Postings()
+    postings.add(0, "", "简单")
+    postings.add(5, "段简", "。。。段简单" + "x" * 33 + "段简段简")
+    lists = postings.lists()
+    assert decode(list(lists["段简"])) == {5: ([0], [3, 39, 41])}
+    assert decode(list(lists["简单"])) == {0: ([], [0]), 5: ([], [4])}
+    assert decode(list(lists["段"])) == {5: ([0], [])}
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_postings_hold_exactly_the_tokenizer_tokens(seed):
+    docs = _random_docs(random.Random(seed), 40)
+    halves = [Postings(), Postings()]
+    for i, doc in enumerate(docs):
+        halves[i >= 20].add(i, tokenizer.fold(doc.title), tokenizer.fold(doc.text))
+    whole = halves[0]
+    whole.merge(halves[1])
+    got: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
+    for tok, ints in whole.lists().items():
+        for d, positions in decode(list(ints)).items():
+            got[tok, d] = positions
+    want = {}
+    for i, doc in enumerate(docs):
+        title = tokenizer.tokens(tokenizer.fold(doc.title), title=True)
+        body = tokenizer.tokens(tokenizer.fold(doc.text))
+        for tok in title.keys() | body.keys():
+            want[tok, i] = (title.get(tok, []), body.get(tok, []))
+    assert got == want
 
 
 def test_shard_count_follows_size():

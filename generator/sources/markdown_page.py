@@ -20,8 +20,8 @@ from generator.sources import RawDoc
 from generator.sources.markdown_meta import unescape_markdown
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_BYLINE = re.compile(r"^\s*(?:(?:原创|Original)\s+)?(?P<author>.*?)\s*"
-                     r"\[\s*(?P<account>[^\]]+?)\s*\]\(javascript:.*\)\s*$")
+_BYLINE = re.compile(r"^\s*(?:(?:原创|Original)\s+)?(?P<author>[^\[\]]*?)\s*"
+                     r"\[\s*(?P<account>[^\[\]]+?)\s*\]\(javascript:[^\n]*\)\s*$")
 _WXID = re.compile(r"^\s*微信号\s+(\S+)\s*$")
 _INTRO = re.compile(r"^\s*功能介绍\s*(.*)$")
 _FILLER = re.compile(r"^\s*(?:_+|_*发表于_*|\*+|!\[\]\(\))\s*$")

@@ -31,9 +31,9 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?\s*$")
 
 def tidy(markdown: str) -> str:
     """Return MARKDOWN with converter artefacts removed (see module docstring)."""
-    markdown = _dedent_prose("\n".join(_LINE_NUMBERS.sub(r"\1", ln) for ln in markdown.split("\n")))
+    markdown, code = _dedent_prose(
+        "\n".join(_LINE_NUMBERS.sub(r"\1", ln) for ln in markdown.split("\n")))
     lines = markdown.split("\n")
-    code = code_lines(markdown)
     kept: list[str | None] = list(lines)
     last_text: int | None = None
     for i, line in enumerate(lines):
@@ -53,41 +53,54 @@ def tidy(markdown: str) -> str:
             kept[i] = None
             continue
         last_text = i if stripped else None
-    return _split_hard_breaks([ln for ln in kept if ln is not None])
+    if all(ln is not None for ln in kept):
+        return _split_hard_breaks(lines, code)
+    lines = [ln for ln in kept if ln is not None]
+    return _split_hard_breaks(lines, code_lines("\n".join(lines)))
 
 
-def _dedent_prose(markdown: str) -> str:
-    """Turn indented 'code' blocks that are mostly Chinese text back into paragraphs."""
+def _dedent_prose(markdown: str) -> tuple[str, set[int]]:
+    """Turn indented 'code' blocks that are mostly Chinese text back into paragraphs.
+
+    Returns the new text and its code lines.
+    """
     lines = markdown.split("\n")
+    code: set[int] = set()
+    changed = False
     for token in parse(markdown):
-        if token.type != "code_block" or not token.map:
+        if token.type not in ("code_block", "fence") or not token.map:
             continue
         text = re.sub(r"\s+", "", token.content)
-        if text and len(_CJK.findall(text)) >= 0.5 * len(text):
+        if token.type == "code_block" and text and len(_CJK.findall(text)) >= 0.5 * len(text):
             for i in range(*token.map):
                 lines[i] = lines[i].lstrip()
-    return "\n".join(lines)
+            changed = True
+        else:
+            code.update(range(*token.map))
+    if changed:
+        markdown = "\n".join(lines)
+        return markdown, code_lines(markdown)
+    return markdown, code
 
 
-def _split_hard_breaks(lines: list[str]) -> str:
-    text = "\n".join(lines)
-    code = code_lines(text)
+def _split_hard_breaks(lines: list[str], code: set[int]) -> str:
     out: list[str] = []
-    para: list[int] = []  # indexes (into lines) of the current paragraph
+    para_has_list = in_para = False  # the current paragraph holds a list item / has begun
     for i, line in enumerate(lines):
         out.append(line)
         if i in code or not line.strip():
-            para = []
+            para_has_list, in_para = False, False
             continue
-        if para and _BLOCK_TAG.match(line):  # an HTML block interrupts the paragraph
+        if in_para and _BLOCK_TAG.match(line):  # an HTML block interrupts the paragraph
             out.insert(len(out) - 1, "")
-            para = []
-        para.append(i)
+            para_has_list = False
+        in_para = True
+        para_has_list = para_has_list or bool(_LIST.match(_QUOTE.sub("", line)))
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         if not line.endswith("  ") or not nxt.strip() or i + 1 in code:
             continue
         body = _QUOTE.sub("", line)
-        if any(_LIST.match(_QUOTE.sub("", lines[j])) for j in para) or _LIST.match(
+        if para_has_list or _LIST.match(
                 _QUOTE.sub("", nxt)) or "|" in line or _TABLE_RULE.match(_QUOTE.sub("", nxt)):
             continue
         if body.startswith("    ") or re.match(r"^\s{0,3}#", body):
@@ -95,5 +108,5 @@ def _split_hard_breaks(lines: list[str]) -> str:
         prefix = _QUOTE.match(line)
         out[-1] = line.rstrip()
         out.append(prefix.group(0).rstrip() if prefix else "")
-        para = []
+        para_has_list, in_para = False, False
     return "\n".join(out)

@@ -38,6 +38,7 @@ _HIDDEN = re.compile(r"display\s*:\s*none", re.I)
 _BOLD = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)\b", re.I)
 _ITALIC = re.compile(r"font-style\s*:\s*(italic|oblique)", re.I)
 _STRIKE = re.compile(r"text-decoration[\w-]*\s*:[^;]*line-through", re.I)
+_VIDEO = re.compile(r"^(?:https?:)?//v\.qq\.com/\S*?[?&]vid=(\w+)")
 _ALT_NOISE = {"图片", "image", "img", "picture", "cover_image"}
 
 
@@ -124,10 +125,19 @@ class _Doc:
                 continue
             if isinstance(child, NavigableString):
                 self.text(str(child), marks, link)
+            elif isinstance(child, Tag) and child.name == "iframe":
+                self.video(child)
             elif isinstance(child, Tag) and not _dropped(child):
                 if skip_li and child.name == "li":
                     continue
                 self.element(child, marks, link)
+
+    def video(self, tag: Tag) -> None:
+        """A Tencent Video player becomes a plain link to the video page; other frames vanish."""
+        m = _VIDEO.search(_attr(tag, "data-src") or _attr(tag, "src"))
+        if m and not is_hidden(tag):
+            link = mdi.Link(f"https://v.qq.com/x/page/{m.group(1)}.html")
+            self.add(mdi.paragraph([mdi.Run("text", "视频", frozenset(), link)]))
 
     def element(self, tag: Tag, marks: frozenset, link: mdi.Link | None) -> None:
         name = tag.name.lower()

@@ -39,8 +39,8 @@ _NOT_ARTICLE = (
     (r"暂时无法查看|无法查看|unavailable|cannot be viewed|can't be viewed|unable to view",
      "content unavailable"),
 )
-_ERROR_BOXES = ".weui-msg__title, .weui-msg__desc, .global_error_msg, .mesg-block, #js_error_msg," \
-               " .msg_content, .weui-msg"
+_ERROR_BOXES = ("weui-msg__title", "weui-msg__desc", "global_error_msg", "mesg-block",
+                "msg_content", "weui-msg")
 _CREDIT = re.compile(r"^\s*(?:本文|文章|内容|图文|稿件)?(?:来源|来自|转自|转载自|出处)\s*[:：丨|｜/]\s*"
                      r"(.{1,40}?)\s*[。.]?\s*$")
 
@@ -96,14 +96,15 @@ def _profile_page(soup: BeautifulSoup, title: str | None) -> str | None:
     if soup.find(id="js_content") is not None:
         return None
     text = soup.get_text(" ")
-    if title == "关于公众号" or soup.select_one(".about-page") or \
+    if title == "关于公众号" or soup.find(class_="about-page") or \
             ("公众号简介" in text and "基础信息" in text):
         return "account profile page"
     return None
 
 
 def _error_reason(soup: BeautifulSoup) -> str | None:
-    boxes = " ".join(el.get_text(" ", strip=True) for el in soup.select(_ERROR_BOXES))
+    found = soup.find_all(class_=_ERROR_BOXES) + soup.find_all(id="js_error_msg")
+    boxes = " ".join(el.get_text(" ", strip=True) for el in found)
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     for text in (boxes, title, _visible_text(soup)[:3000]):
         for pattern, reason in _NOT_ARTICLE:
@@ -172,22 +173,25 @@ def _share_html(page: Page, raw: RawDoc) -> str | None:
 
 def _take_credit(content: Tag) -> str | None:
     """Remove a trailing `来源：X` credit from the body and return X."""
-    for el in reversed(content.find_all(["p", "section", "div", "span", "strong", "b", "em", "font",
-                                         "h1", "h2", "h3", "h4", "blockquote"])):
-        m = _CREDIT.match(el.get_text(strip=True))
-        if not m or is_hidden(el):
-            continue
-        after = 0
-        for s in el.find_all_next(string=True):
-            if not any(p is content for p in s.parents):
-                break
-            if not isinstance(s, NavigableString) or s.parent.name in ("script", "style"):
-                continue
-            after += len(s.strip())
+    strings = [t for t in content.find_all(string=True)
+               if t.strip() and t.parent is not None and t.parent.name not in ("script", "style")]
+    after = 0
+    for t in reversed(strings):
         if after > 80:
             return None
-        el.decompose()
-        return re.sub(r"^[《「“]|[》」”]$", "", m.group(1)).strip() or None
+        block = t.parent
+        for _ in range(4):  # the credit's own element, or a small wrapper of it
+            if block is None or block is content:
+                break
+            text = block.get_text(strip=True)
+            m = _CREDIT.match(text)
+            if m and not is_hidden(block):
+                block.decompose()
+                return re.sub(r"^[《「“]|[》」”]$", "", m.group(1)).strip() or None
+            if len(text) > 60:
+                break
+            block = block.parent
+        after += len(t.strip())
     return None
 
 

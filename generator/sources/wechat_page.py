@@ -46,9 +46,18 @@ def first(*values: Any) -> str | None:
     return None
 
 
+def find(soup: Any, selector: str) -> Any:
+    """First element for a simple selector: `#id`, `.class` or a tag name."""
+    if selector.startswith("#"):
+        return soup.find(id=selector[1:])
+    if selector.startswith("."):
+        return soup.find(class_=selector[1:])
+    return soup.find(selector)
+
+
 def node_text(soup: BeautifulSoup, selector: str) -> str | None:
-    """Visible text of the first element matching a CSS selector."""
-    el = soup.select_one(selector)
+    """Visible text of the first element matching a simple selector."""
+    el = find(soup, selector)
     return clean_text(el.get_text(" ", strip=True)) if el else None
 
 
@@ -72,8 +81,11 @@ class Page:
         self.text = text
         self.js = Scripts("\n".join(s.get_text() for s in soup.find_all("script")
                                     if not s.get("src")))
-        cgi = self.js.value("cgiDataNew")
-        self.cgi: dict = cgi if isinstance(cgi, dict) else {}
+        self.cgi: dict = {}
+        for name in ("cgiData", "cgiDataNew"):  # the newer object wins
+            found = self.js.value(name)
+            if isinstance(found, dict):
+                self.cgi.update({k: v for k, v in found.items() if v not in (None, "")})
 
     def var(self, name: str) -> str | None:
         return clean_text(self.js.string(name))
@@ -112,7 +124,7 @@ class Page:
         return first(self.var("user_name"), self.cgi.get("user_name"))
 
     def _profile(self, label: str) -> str | None:
-        for lab in self.soup.select(".profile_meta_label"):
+        for lab in self.soup.find_all(class_="profile_meta_label"):
             if lab.get_text(strip=True) == label:
                 value = lab.find_next_sibling(class_="profile_meta_value")
                 return clean_text(value.get_text()) if value else None
@@ -123,8 +135,8 @@ class Page:
                       meta(self.soup, "og:article:author"), node_text(self.soup, "#js_author_name"))
         if found:
             return found
-        header = self.soup.select_one("#meta_content, .rich_media_meta_list")
-        for el in header.select(".rich_media_meta_text") if header else ():
+        header = find(self.soup, "#meta_content") or find(self.soup, ".rich_media_meta_list")
+        for el in header.find_all(class_="rich_media_meta_text") if header else ():
             if el.get("id") or el.find_parent(id="js_profile_qrcode"):
                 continue
             text = clean_text(el.get_text(" ", strip=True))
@@ -176,7 +188,9 @@ class Page:
             names.append(a.get("title") if isinstance(a, dict) else None)
         for t in (self.cgi.get("hashtags") or {}).get("hashtag") or []:
             names.append(t.get("name") or t.get("hashtag") if isinstance(t, dict) else t)
-        for el in self.soup.select("#js_tags a, #js_tags .article-tag__item, .article-tag__item"):
+        box = find(self.soup, "#js_tags")
+        items = self.soup.find_all(class_="article-tag__item") or (box.find_all("a") if box else [])
+        for el in items:
             names.append(el.get_text(" ", strip=True))
         for s in self.soup.find_all(string=re.compile("收录于")):
             el = s.parent

@@ -167,3 +167,10 @@ def test_tag_soup_never_breaks_or_leaks_markup(pieces):
 def test_absurdly_deep_nesting_keeps_the_text():
     src = "<section>" * 3000 + "<p>深<script>x()</script><b>*粗*</b></p>" + "</section>" * 3000
     assert convert(src) == "深\\*粗\\*\n"
+
+
+def test_tencent_video_frames_become_links_and_other_frames_vanish():
+    src = ('<p>前</p><iframe class="video_iframe" data-src="https://v.qq.com/iframe/preview.html?'
+           'vid=m0713abc&amp;width=500"></iframe><iframe src="https://evil.example/x?vid=1">'
+           '</iframe><p>后</p>')
+    assert convert(src) == "前\n\n[视频](https://v.qq.com/x/page/m0713abc.html)\n\n后\n"

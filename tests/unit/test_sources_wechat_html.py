@@ -115,6 +115,11 @@ def test_error_and_profile_pages_are_not_articles(name):
     assert raw.html is None
 
 
+def test_violation_page_still_names_its_account():
+    raw = read_one(f"{EX}01-34704057.html")
+    assert (raw.account, raw.account_id) == ("神光的编程秘籍", "gh_7aed10cde089")
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_bodies_hold_no_ui_strings_js_or_raw_html(name):
     raw = read_one(name)

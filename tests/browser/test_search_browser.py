@@ -52,29 +52,46 @@ class _Ranged(_Quiet):
         return io.BytesIO(data[start:end + 1])
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory) -> Iterator[dict[str, Any]]:
-    """The search fixture built at /sub/dir/; {'plain': url, 'ranged': url, 'index': Index}."""
-    tmp = tmp_path_factory.mktemp("search")
+def built_site(tmp: Path, **changes: Any) -> tuple[Path, Path]:
+    """Build the search fixture into TMP/www/sub/dir; (www, output folder)."""
     root = tmp / "site"
     shutil.copytree(FIXTURE, root)
     www = tmp / "www"
     out = www / "sub" / "dir"
     result = build(override(load_config(root), base_url="http://127.0.0.1/sub/dir/",
-                            output_dir=str(out)))
+                            output_dir=str(out), **changes))
     assert result.problems == []
-    servers = {name: ThreadingHTTPServer(("127.0.0.1", 0),
-                                         functools.partial(handler, directory=str(www)))
-               for name, handler in (("plain", _Quiet), ("ranged", _Ranged))}
-    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in servers.values()]
-    for t in threads:
-        t.start()
-    urls = {name: f"http://127.0.0.1:{s.server_address[1]}/sub/dir/" for name, s in servers.items()}
-    yield {**urls, "index": Index(lambda p: (out / "search" / p).read_bytes())}
-    for s in servers.values():
-        s.shutdown()
-    for t in threads:
-        t.join(5)
+    return www, out
+
+
+class Servers:
+    """HTTP servers over one folder, each in its own thread."""
+
+    def __init__(self, www: Path, *handlers: type) -> None:
+        self.servers = [ThreadingHTTPServer(("127.0.0.1", 0),
+                                            functools.partial(h, directory=str(www)))
+                        for h in handlers]
+        self.threads = [threading.Thread(target=s.serve_forever, daemon=True)
+                        for s in self.servers]
+        for t in self.threads:
+            t.start()
+        self.urls = [f"http://127.0.0.1:{s.server_address[1]}/sub/dir/" for s in self.servers]
+
+    def close(self) -> None:
+        for s in self.servers:
+            s.shutdown()
+        for t in self.threads:
+            t.join(5)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Iterator[dict[str, Any]]:
+    """The search fixture built at /sub/dir/; {'plain': url, 'ranged': url, 'index': Index}."""
+    www, out = built_site(tmp_path_factory.mktemp("search"))
+    servers = Servers(www, _Quiet, _Ranged)
+    yield {"plain": servers.urls[0], "ranged": servers.urls[1],
+           "index": Index(lambda p: (out / "search" / p).read_bytes())}
+    servers.close()
 
 
 def open_search(new_page, url: str, query: str | None = None) -> Any:
@@ -317,3 +334,17 @@ def test_a_query_downloads_only_its_files(served, new_page):
     assert names[:3] == ["d/0.json.gz", "lengths.json.gz", "manifest.json"]
     assert [n for n in names if n.startswith("p/")] and [n for n in names if n.startswith("t/")]
     assert "facets.json.gz" not in names  # only loaded when filtering by account or tag
+
+
+def test_search_works_with_page_relative_links(tmp_path, new_page):
+    www, _ = built_site(tmp_path, relative_links=True)
+    servers = Servers(www, _Quiet)
+    try:
+        page = open_search(new_page, servers.urls[0], "灯塔")
+        assert result_slugs(page) == ["s08", "s09", "s11", "s10", "s07"]
+        assert page.get_attribute("#search", "data-index") == "../search/"
+        page.click("#search-results .entry-title a")
+        page.wait_for_url("**/sub/dir/2016/04/s08/")
+        assert page.errors == []
+    finally:
+        servers.close()

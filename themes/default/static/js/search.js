@@ -703,7 +703,8 @@
 
   var baseTitle = document.title;
   el.form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
-  el.q.addEventListener("input", schedule);
+  el.q.addEventListener("input", function (e) { if (!e.isComposing) schedule(); });
+  el.q.addEventListener("compositionend", schedule);  // pinyin input: search the characters
   el.more.addEventListener("click", function () { showMore(runNo, true); });
   [el.sort, el.year, el.account, el.tag].forEach(function (s) {
     s.addEventListener("change", function () { refresh(runNo); });

@@ -8,7 +8,6 @@ carry the article's metadata (see text_script). Any other .txt is read as plain 
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -18,19 +17,15 @@ from typing import Iterator
 from generator.errors import InputError
 from generator.model.article import CHINA_TZ
 from generator.sources import RawDoc, decode
+from generator.sources.text_literal import WRAPPED, unwrap
 from generator.sources.text_body import (cut_body, is_chrome, is_end, shape, squash,
                                          to_markdown)
 from generator.sources.text_script import (PageScript, article_url, error_fields, read_script,
                                            url_identity)
 
 FORMAT = "text"
-_WRAPPED = re.compile(r"text\s*:\s*[bBrRuU]{0,2}['\"]")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
                    r"(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-_PY_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|\n|.)",
-                        re.S)
-_PY_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
-              "\n": ""}
 # Error pages served with HTTP 200 instead of an article, by reason.
 _ERRORS = {
     "deleted page": ("该内容已被发布者删除", "此内容已被发布者删除", "该文章已被发布者删除",
@@ -66,7 +61,7 @@ class Header:
 def sniff(path: Path, data: bytes) -> bool:
     """A `text:'...'` dump, a .txt file, or text with the 微信号/功能介绍 header shape."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if _WRAPPED.match(head.decode("latin-1")):
+    if WRAPPED.match(head.decode("latin-1")):
         return True
     if path.suffix.lower() in (".txt", ".text"):
         return True
@@ -95,68 +90,6 @@ def read(path: Path, data: bytes) -> Iterator[RawDoc]:
         yield doc
 
 
-def unwrap(raw: str) -> list[tuple[int, str]]:
-    """The page text(s) in RAW: `text:'...'` records decoded, else RAW itself."""
-    raw = raw.lstrip("\ufeff")
-    start = raw.lstrip()
-    if not _WRAPPED.match(start):
-        if "\n" not in raw.strip() and raw.count("\\n") >= 3:
-            return [(1, _unescape(raw.strip(), False))]
-        return [(1, raw)]
-    out: list[tuple[int, str]] = []
-    line = raw[:len(raw) - len(start)].count("\n") + 1
-    for piece in re.split(r"\n(?=text\s*:\s*[bBrRuU]{0,2}['\"])", start):
-        out.append((line, _literal(piece.split(":", 1)[1].strip())))
-        line += piece.count("\n") + 1
-    return out
-
-
-def _literal(expr: str) -> str:
-    """Decode a Python string (or bytes) literal; unescape by hand when it is cut off or odd."""
-    try:
-        value = ast.literal_eval(expr)
-    except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
-        value = None
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    if isinstance(value, str):
-        return value
-    prefix = re.match(r"[bBrRuU]{0,2}", expr).group(0)
-    body = expr[len(prefix):]
-    quote = body[:1]
-    body = body[1:]
-    if quote and body.endswith(quote) and not _odd_tail(body[:-1]):
-        body = body[:-1]
-    elif _odd_tail(body):
-        body = body[:-1]  # cut off in the middle of an escape
-    if "r" in prefix.lower():
-        return body
-    return _unescape(body, "b" in prefix.lower())
-
-
-def _odd_tail(text: str) -> bool:
-    """True when TEXT ends in an unpaired backslash."""
-    return (len(text) - len(text.rstrip("\\"))) % 2 == 1
-
-
-def _unescape(body: str, is_bytes: bool) -> str:
-    """Python string escapes → characters (bytes escapes → UTF-8 text)."""
-    def sub(m: re.Match[str]) -> str:
-        code = m.group(1)
-        if code[0] in "xuU" and len(code) > 1:
-            value = int(code[1:], 16)
-            return chr(value) if value <= 0x10FFFF else "\ufffd"
-        if code[0] in "01234567":
-            return chr(int(code, 8))
-        return _PY_SIMPLE.get(code, code if code in "\\'\"" else "\\" + code)
-
-    text = _PY_ESCAPE.sub(sub, body)
-    if is_bytes:
-        raw = b"".join(bytes([ord(c)]) if ord(c) < 256 else c.encode("utf-8") for c in text)
-        text = raw.decode("utf-8", errors="replace")
-    return text
-
-
 def _date(line: str) -> dt.date | dt.datetime | None:
     m = _DATE.match(line)
     if not m:
@@ -176,7 +109,8 @@ def _not_article(lines: list[str], ps: PageScript) -> str | None:
         return None
     keys = {s.replace(" ", "").replace("\t", "") for s in lines if len(s) < 80}
     for reason, phrases in _ERRORS.items():
-        if any(re.sub(r"\s+", "", p) in keys for p in phrases):
+        # An article (its profile card says 功能介绍) may quote an error message on a line.
+        if "功能介绍" not in keys and any(re.sub(r"\s+", "", p) in keys for p in phrases):
             return reason
     if "公众号简介" in keys or sum(m in keys for m in _PROFILE_MARKS) >= 2:
         return "account profile page"

@@ -17,6 +17,7 @@ from generator.errors import InputError
 from generator.ingest import convert
 from generator.sources import text as adapter
 from generator.sources.text_body import UI_LINES, is_js, shape, split_islands, to_markdown
+from generator.sources.text_literal import unwrap
 from tests.golden import check_text
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "clean" / "text"
@@ -203,7 +204,7 @@ def test_laopo_header_keeps_author_and_description_apart():
 
 
 def test_script_page_falls_back_to_page_text_when_scripts_lack_the_body():
-    text = adapter.unwrap(fixture_bytes("derived__wechat-article-exporter__01-a257c3ef.txt.gz")
+    text = unwrap(fixture_bytes("derived__wechat-article-exporter__01-a257c3ef.txt.gz")
                           .decode("utf-8"))[0][1]
     text = text.replace("content_noencode: JsDecode(", "content_gone: JsDecode(")
     doc = adapter.page_doc(text, "a.txt")
@@ -228,7 +229,7 @@ def test_sniff():
 
 def test_plain_page_text_reads_like_the_wrapped_dump():
     wrapped = raw_docs(SEED)[0]
-    plain_text = adapter.unwrap(fixture_bytes(SEED).decode("utf-8"))[0][1]
+    plain_text = unwrap(fixture_bytes(SEED).decode("utf-8"))[0][1]
     (plain,) = adapter.read(Path("seed.txt"), plain_text.encode("utf-8"))
     assert (plain.title, plain.date, plain.account, plain.source, plain.markdown) == (
         wrapped.title, wrapped.date, wrapped.account, wrapped.source, wrapped.markdown)
@@ -282,6 +283,12 @@ def test_header_without_description_or_id():
     (doc,) = adapter.read(Path("h.txt"), text.encode("utf-8"))
     assert (doc.account, doc.account_id, doc.date) == ("某某号", None, dt.date(2019, 5, 4))
     assert "account_description" not in doc.extra and doc.markdown == "正文第一段。\n"
+
+
+def test_an_article_quoting_an_error_message_is_still_an_article():
+    text = "题目\n某某号\n微信号\nabcd1\n功能介绍\n介绍。\n打开链接只看到：\n该内容已被发布者删除\n真可惜。\n"
+    (doc,) = adapter.read(Path("q.txt"), text.encode("utf-8"))
+    assert doc.not_article is None and "该内容已被发布者删除" in doc.markdown
 
 
 @pytest.mark.parametrize("data, message", [

@@ -156,11 +156,9 @@ def parse_header(lines: list[str], start: int, ps: PageScript) -> Header:
     # Trailing header lines: date, 原创/发表于 marks, 收录于合集 tags, the account/author again.
     while i < len(window) and i < 12 + (last + 1 if labels else 0):
         s = window[i]
-        if is_end(s):
-            break
         if _date(s):
             h.date = h.date or _date(s)
-        elif s in known or s == h.account or is_chrome(s):
+        elif s in known or s == h.account:
             pass
         elif _META_SKIP.match(s):
             m = re.match(r"^以下文章来源于\s*(.+?)\s*(?:[，,]\s*作者\s*(.+))?$", s)
@@ -168,7 +166,7 @@ def parse_header(lines: list[str], start: int, ps: PageScript) -> Header:
                 h.source, h.author = h.source or m.group(1), h.author or m.group(2)
                 known.add(m.group(1))
             h.tags += [t for t in re.findall(r"#\s*([^#\s]+)", s) if t]
-        else:
+        elif is_end(s) or not is_chrome(s):
             break
         i += 1
     h.end = start + i

@@ -19,10 +19,10 @@ from generator.clean.normalize import escape_text
 END_LINES = frozenset("""
 阅读原文 轻触阅读原文 轻触查看原文 预览时标签不可点 继续滑动看下一个 向上滑动看下一个
 微信扫一扫关注该公众号 微信扫一扫使用小程序 投诉 赞赏 喜欢作者 长按二维码向我转账
-微信扫一扫赞赏作者 收录于话题 上一篇下一篇 写留言 写下你的留言 精选留言 Readmore
+微信扫一扫赞赏作者 上一篇下一篇 写留言 写下你的留言 精选留言 Readmore
 ScantoFollow 阅读全文 人赞赏 喜欢此内容的人还喜欢 人划线
 """.split())
-_END_READS = re.compile(r"^(阅读|Views?|Reads?)(\s*(\d+|10万\+|100000\+|\d+万\+?))?$")
+_END_READS = re.compile(r"^(阅读|Views?|Reads?)\s*(\d+|10万\+|100000\+|\d+万\+?)$")
 # Script lines WeChat pages put inside or right after the article text.
 _SCRIPT_START = re.compile(
     r"^(var (first_sceen__time|write_sceen_time|__DEBUGINFO|PAGE_MID)|window\.(first_sceen__time"

@@ -34,7 +34,7 @@ def summarize(markdown: str, limit: int = 120) -> str | None:
     for para in re.split(r"\n\s*\n", markdown):
         if re.match(r"\s*(#|!\[|```|\||<)", para):
             continue
-        text = re.sub(r"\s+", " ", normalize.plain(para)).strip()
+        text = re.sub(r"\s+", " ", normalize.plain(para[:limit * 8])).strip()
         if len(re.findall(r"\w", text)) < 8:
             continue
         out = ""

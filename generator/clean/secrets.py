@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import re
 
-SESSION_PARAMS = ("uin", "key", "pass_ticket", "appmsg_token", "devicetype", "exportkey",
-                  "wx_header", "sessionid", "clicktime", "enterid", "acctmode", "ascene",
-                  "lang", "nettype", "version", "abtest_cookie", "cookie", "x5", "fontgear")
+# Secret anywhere: a reader's identity and credentials.
+SECRET_PARAMS = ("uin", "pass_ticket", "appmsg_token", "exportkey", "wx_header", "sessionid",
+                 "abtest_cookie", "cookie")
+# Session noise that only WeChat/Tencent URLs carry (other sites may use these names honestly).
+SESSION_PARAMS = SECRET_PARAMS + ("key", "devicetype", "clicktime", "enterid", "acctmode",
+                                  "ascene", "lang", "nettype", "version", "x5", "fontgear")
+_SECRET = re.compile(r"([?&]|&amp;)(" + "|".join(SECRET_PARAMS) + r")=[^&#\s)\"'<>]*", re.I)
 _PARAM = re.compile(r"([?&]|&amp;)(" + "|".join(SESSION_PARAMS) + r")=[^&#\s)\"'<>]*", re.I)
+_TENCENT = re.compile(r"^(?:https?:)?//[^/?#]*(?:weixin\.qq\.com|qq\.com|qpic\.cn|wx\.qq\.com)"
+                      r"(?:[/?#:]|$)", re.I)
 
 
 def scrub_url(url: str | None) -> str | None:
     """URL without reader-session query parameters."""
     if not url:
         return url
-    cleaned = _PARAM.sub(lambda m: m.group(1), url)
+    pattern = _PARAM if _TENCENT.match(url) else _SECRET
+    cleaned = pattern.sub(lambda m: m.group(1), url)
     cleaned = re.sub(r"(&amp;|&)(?=&|#|$)", "", cleaned)
     cleaned = re.sub(r"\?(&amp;|&)+", "?", cleaned)
     cleaned = re.sub(r"\?(#|$)", r"\1", cleaned)

@@ -26,6 +26,7 @@ _EMAIL = re.compile(r"<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>", re.S)
 _MAX_DEPTH = 16  # links nested deeper than this are left as text
 _TICKS = re.compile(r"`+")
+_PLAIN = re.compile(r"[^\\`!\[<]+")  # runs of characters the scanner copies as they are
 _BLANK = re.compile(r"\n[ \t]*\n")
 _BRACKETS = {"[": re.compile(r"\\.|\[|\]|\n[ \t]*\n", re.S),
              "(": re.compile(r"\\.|\(|\)|\n[ \t]*\n", re.S)}
@@ -142,8 +143,9 @@ class _Scanner:
             elif ch == "<":
                 i = self._angle(i)
             else:
-                self.out.append(ch)
-                i += 1
+                end = _PLAIN.match(text, i).end() if ch not in "!\\[" else i + 1
+                self.out.append(text[i:end])
+                i = end
         return "".join(self.out)
 
     def _pair(self, i: int, open_: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -517,6 +518,17 @@ def test_any_markdown_comes_out_inert(text):
     except InputError:
         return
     assert_inert(doc.markdown)
+
+
+@pytest.mark.parametrize("text", [
+    "[" * 20000, "![" * 20000, "<!--" * 20000, "<script>" * 20000, "`` ` " * 20000,
+    "[x](" + "(" * 20000, "[" * 3000 + "<b>x</b>" + "](y)" * 3000, "字" * 1_000_000,
+], ids=["brackets", "images", "comments", "scripts", "backticks", "parens", "nested", "long-line"])
+def test_hostile_runs_take_linear_time(text):
+    start = time.monotonic()
+    doc = read_text(text)
+    assert time.monotonic() - start < 10
+    assert "<b>" not in doc.markdown and "<script>" not in doc.markdown
 
 
 def test_make_inert_leaves_code_blocks_alone():

@@ -16,15 +16,15 @@ from dataclasses import dataclass, field
 from typing import Iterator
 from urllib.parse import urlsplit
 
+from generator.clean.urls import clean_url, wechat_ids
 from generator.model.article import CHINA_TZ
+from generator.sources.wechat_js import decode_string
 
 _STR = r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*\""""
 # NAME = / NAME: then an optional `xml ? getXmlValue(...) :` branch and decoder call, then
 # one string or several joined by `||` (the first non-empty one is the value).
 _VALUE = (r"\s*[=:]\s*(?:\(?\s*xml\s*\?[^:\n]{0,80}:\s*)?(?:(?:htmlDecode|JsDecode)\(\s*)?"
           rf"((?:{_STR})(?:\s*\|\|\s*(?:{_STR}))*)")
-_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)", re.S)
-_SIMPLE = {"n": "\n", "t": "\t", "r": "", "b": "", "f": "", "v": "", "0": ""}
 
 
 @dataclass
@@ -67,17 +67,7 @@ class PageScript:
 
 def unquote_js(literal: str) -> str:
     """Decode one quoted JavaScript string literal (quotes included)."""
-    body = literal[1:-1]
-
-    def sub(m: re.Match[str]) -> str:
-        code = m.group(1)
-        if code[0] in "xu" and len(code) > 1:
-            return chr(int(code[1:], 16))
-        return _SIMPLE.get(code, code)
-
-    text = _ESCAPE.sub(sub, body)
-    # Astral characters written as two \\u escapes → one character; lone halves → U+FFFD.
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return decode_string(literal[1:-1])
 
 
 def _assignments(text: str, name: str) -> Iterator[re.Match[str]]:
@@ -188,32 +178,12 @@ def article_url(url: str | None) -> str | None:
     url = html.unescape(url).strip()
     if url.startswith("//"):
         url = "https:" + url
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if urlsplit(url).scheme not in ("http", "https"):
         return None
-    scheme = "https" if parts.netloc == "mp.weixin.qq.com" else parts.scheme
-    m = re.fullmatch(r"/s/([\w-]+)", parts.path)
-    if m:
-        return f"{scheme}://{parts.netloc}/s/{m.group(1)}"
-    params = _query(parts.query)
-    query = "&".join(f"{k}={params[k]}" for k in ("__biz", "mid", "idx", "sn") if params.get(k))
-    return f"{scheme}://{parts.netloc}{parts.path}" + (f"?{query}" if query else "")
-
-
-def _query(query: str) -> dict[str, str]:
-    """Query parameters as written (no '+' or %-decoding: biz values are base64)."""
-    out: dict[str, str] = {}
-    for pair in query.split("&"):
-        key, _, value = pair.partition("=")
-        out.setdefault(key, value)
-    return out
+    return clean_url(url)
 
 
 def url_identity(url: str | None) -> str | None:
     """`wx:<biz>:<mid>:<idx>` from an article URL's query, when it has all three."""
-    if not url:
-        return None
-    q = _query(urlsplit(url).query)
-    if q.get("__biz") and q.get("mid") and q.get("idx"):
-        return f"wx:{q['__biz']}:{q['mid']}:{q['idx']}"
-    return None
+    ids = wechat_ids(url)
+    return "wx:{}:{}:{}".format(*ids) if ids else None

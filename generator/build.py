@@ -60,7 +60,7 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
     started = time.perf_counter()
     if drafts is not None:
         cfg = override(cfg, drafts=drafts)
-    site, problems = load_site(cfg)
+    site, problems = load_site(cfg, cached=True, clean=clean)
     for problem in problems:
         print(f"error: {problem}", file=stream)
     env = make_env(cfg, Theme.load(cfg))

@@ -8,6 +8,8 @@ import multiprocessing
 import os
 import shutil
 import stat
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Sequence
@@ -78,9 +80,36 @@ def recover(out_dir: Path) -> None:
     old = _old_dir(out_dir)
     if old.is_dir() and not out_dir.exists():
         os.rename(old, out_dir)
-    for leftover in (old, staging_dir(out_dir)):
+    for leftover in (old, staging_dir(out_dir), *out_dir.parent.glob(f"{_TRASH}{out_dir.name}-*")):
         if leftover.exists():
-            shutil.rmtree(leftover)
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+_TRASH = ".wenji-trash-"
+
+
+def discard(folder: Path, out_dir: Path) -> None:
+    """Delete a replaced output; in a detached background process when that is safe.
+
+    Removing tens of thousands of small files and folders can take longer than the build;
+    the folder is first renamed aside, so a deletion cut short is finished by the next build.
+    """
+    trash = out_dir.parent / f"{_TRASH}{out_dir.name}-{os.getpid()}-{time.monotonic_ns()}"
+    os.rename(folder, trash)
+    if not (hasattr(os, "fork") and threading.active_count() == 1):
+        shutil.rmtree(trash, ignore_errors=True)
+        return
+    child = os.fork()
+    if child:
+        os.waitpid(child, 0)
+        return
+    try:  # first child: detach a grandchild that deletes, then leave at once
+        os.setsid()
+        if os.fork() == 0:
+            os.nice(10)
+            shutil.rmtree(trash, ignore_errors=True)
+    finally:
+        os._exit(0)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -103,12 +132,12 @@ def swap_in(staging: Path, out_dir: Path) -> None:
     if not out_dir.exists():
         os.rename(staging, out_dir)
     elif _exchange(staging, out_dir):
-        shutil.rmtree(staging)
+        discard(staging, out_dir)
     else:
         old = _old_dir(out_dir)
         os.rename(out_dir, old)
         os.rename(staging, out_dir)
-        shutil.rmtree(old)
+        discard(old, out_dir)
 
 
 class _Emitter:

@@ -15,7 +15,7 @@ from typing import Any
 
 from generator.config import SiteConfig
 from generator.errors import FrontMatterError, GeneratorError, OutputCollisionError
-from generator.model import frontmatter, taxonomy
+from generator.model import cache, frontmatter, taxonomy
 from generator.model.article import Article, FrontMatter
 from generator.model.taxonomy import Term
 from generator.render import markdown, urls
@@ -206,18 +206,47 @@ def _load_all(paths: list[Path], cfg: SiteConfig) -> list[Any]:
         return [item for chunk in results for item in chunk]
 
 
-def load_site(cfg: SiteConfig, *, drafts: bool | None = None) -> tuple[Site, list[GeneratorError]]:
+def _load_cached(paths: list[Path], cfg: SiteConfig, clean: bool) -> list[Any]:
+    """Load PATHS, reusing entries of unchanged files from the site's cache folder."""
+    store = cache.EntryCache(cfg.site_dir / cache.FOLDER, str(cfg.content_path),
+                             cfg.article_url, cfg.chars_per_minute)
+    old = {} if clean else store.load()
+    stamps: dict[str, cache.Stamp] = {}
+    items: dict[str, Any] = {}
+    todo: list[Path] = []
+    for path in paths:
+        rel = path.relative_to(cfg.content_path).as_posix()
+        try:
+            stamps[rel] = cache.stamp(path)
+        except OSError:
+            stamps[rel] = (-1, -1, -1)
+        hit = old.get(rel)
+        if hit is not None and hit[0] == stamps[rel]:
+            items[rel] = hit[1]
+        else:
+            todo.append(path)
+    for path, item in zip(todo, _load_all(todo, cfg)):
+        items[path.relative_to(cfg.content_path).as_posix()] = item
+    if todo or len(old) != len(items):
+        store.save({rel: (stamps[rel], item) for rel, item in items.items()})
+    return [items[p.relative_to(cfg.content_path).as_posix()] for p in paths]
+
+
+def load_site(cfg: SiteConfig, *, drafts: bool | None = None,
+              cached: bool = False, clean: bool = False) -> tuple[Site, list[GeneratorError]]:
     """Load every article under cfg.content_path; bad files become problems and are left out.
 
     With cfg.strict the first problem is raised instead. Two entries with the same URL raise
-    OutputCollisionError naming both files.
+    OutputCollisionError naming both files. CACHED reuses (and refreshes) the entries of
+    unchanged files kept in the site's cache folder; CLEAN ignores what is kept there.
     """
     include_drafts = cfg.drafts if drafts is None else drafts
     paths = source_files(cfg.content_path) if cfg.content_path.is_dir() else []
     problems: list[GeneratorError] = []
     entries: list[Entry] = []
     left_out = 0
-    for item in _load_all(paths, cfg):
+    loaded = _load_cached(paths, cfg, clean) if cached else _load_all(paths, cfg)
+    for item in loaded:
         if isinstance(item, tuple):
             problems.append(FrontMatterError(item[1], item[2], item[3], item[4]))
         elif item.front.draft and not include_drafts:

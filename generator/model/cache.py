@@ -1,0 +1,70 @@
+"""Loaded entries kept between builds, so unchanged articles are not parsed or rendered again."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import generator
+
+FOLDER = ".wenji-cache"
+"""Cache folder inside the site folder (safe to delete at any time)."""
+_NAME = "entries.pickle"
+_SOURCES = ("model/article.py", "model/frontmatter.py", "model/site.py", "render/markdown.py",
+            "render/urls.py", "model/cache.py")
+_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "nh3", "PyYAML")
+
+Stamp = tuple[int, int, int]
+
+
+def stamp(path: Path) -> Stamp:
+    """What tells an unchanged file: size, modification time (ns) and inode."""
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def code_key() -> str:
+    """A digest of the code and library versions an entry's loading depends on."""
+    digest = hashlib.sha256()
+    package = Path(generator.__file__).parent
+    for rel in _SOURCES:
+        digest.update((package / rel).read_bytes())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(name.encode())
+    return digest.hexdigest()
+
+
+class EntryCache:
+    """One pickle of {relative path: (stamp, loaded item)} valid for one KEY of settings."""
+
+    def __init__(self, folder: Path, *settings: Any):
+        self.path = folder / _NAME
+        self.key = (code_key(), *settings)
+
+    def load(self) -> dict[str, tuple[Stamp, Any]]:
+        """The cached items, or nothing when the cache is missing, stale or unreadable."""
+        try:
+            with open(self.path, "rb") as fh:
+                key, items = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError,
+                ImportError):
+            return {}
+        return items if key == self.key else {}
+
+    def save(self, items: dict[str, tuple[Stamp, Any]]) -> None:
+        """Replace the cache atomically; a site folder we cannot write to just goes uncached."""
+        tmp = self.path.with_name(f"{_NAME}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            with open(tmp, "wb") as fh:
+                pickle.dump((self.key, items), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            tmp.unlink(missing_ok=True)

@@ -69,12 +69,7 @@ def sniff(path: Path, data: bytes) -> bool:
     head = data[:4096].decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
     if head.startswith("["):
         return head[1:].lstrip().startswith("{")
-    if head.startswith("{"):
-        try:
-            return isinstance(json.loads(head.split("\n", 1)[0]), dict)
-        except ValueError:
-            return False
-    return False
+    return bool(re.match(r'\{\s*"[^"\n]{1,80}"\s*:', head))  # '{"key": …' opens a JSON object
 
 
 def read(path: Path, data: bytes) -> Iterator[RawDoc]:
@@ -171,6 +166,8 @@ def _from_fields(raw: RawDoc, rec: dict[str, Any]) -> RawDoc:
         raw.html = body
     elif isinstance(body, str):
         raw.text = rejoin(body)
+    elif isinstance(body, list) and all(isinstance(p, str) for p in body):
+        raw.text = "\n\n".join(p.strip() for p in body if p.strip())  # a list of paragraphs
     return raw
 
 

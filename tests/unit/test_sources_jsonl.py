@@ -15,6 +15,7 @@ from generator.config import load_config
 from generator.errors import InputError
 from generator.ingest import convert
 from generator.model.article import CHINA_TZ
+from generator.sources import detect
 from generator.sources import jsonl as adapter
 from tests.golden import check_text
 
@@ -168,6 +169,18 @@ def test_common_field_names():
     assert doc.markdown == "# 标题\n\n正文"
     (doc,) = read("d.jsonl", json.dumps({"title": "t", "created_at": "2018-07-06 12:30"}).encode())
     assert doc.date == dt.datetime(2018, 7, 6, 12, 30, tzinfo=CHINA_TZ)
+
+
+def test_content_as_a_list_of_paragraphs():
+    (doc,) = read("l.jsonl", json.dumps({"title": "t", "content": ["甲段。", " ", "乙段。"]},
+                                        ensure_ascii=False).encode())
+    assert doc.text == "甲段。\n\n乙段。"
+
+
+def test_detection_picks_this_adapter():
+    for name in (CORPUS, CENSORED, *GOLDEN):
+        assert detect(Path(name), (FIXTURES / name).read_bytes()) == "jsonl", name
+    assert detect(Path("dump"), (FIXTURES / GOLDEN[0]).read_bytes()) == "jsonl"
 
 
 def test_account_is_a_display_name_unless_it_looks_like_an_id():

@@ -19,7 +19,7 @@ from generator.config import load_config
 from generator.errors import InputError
 from generator.ingest import convert
 from generator.model.article import CHINA_TZ
-from generator.sources import RawDoc
+from generator.sources import RawDoc, detect
 from generator.sources import markdown as adapter
 from generator.sources.markdown_archive import credit_block
 from generator.sources.markdown_inert import code_lines, make_inert, url_is_unsafe
@@ -649,6 +649,16 @@ def test_sniff():
     assert not adapter.sniff(Path("a.txt"), "就是一段文字。".encode())
     assert not adapter.sniff(Path("a.html"), b"<html><body>---\ntitle: x</body></html>")
     assert not adapter.sniff(Path("a.json"), b'{"title": "x"}')
+
+
+def test_detection_picks_this_adapter():
+    for folder in (RAW_DIR, CLEAN_DIR):
+        for name, original in _original_names(folder).items():
+            assert detect(Path(original), (folder / name).read_bytes()) == "markdown", name
+    for name in GOLDEN:
+        assert detect(Path(name), (GOLDEN_DIR / name).read_bytes()) == "markdown", name
+    clip = (GOLDEN_DIR / "obsidian-agent.md").read_bytes()
+    assert detect(Path("clipping"), clip) == "markdown"  # front matter, no extension
 
 
 def test_unreadable_input_names_the_file():

@@ -3,7 +3,7 @@
 - a bold marker split across a hard line break (`**text  ⏎**`) is closed on its own line;
 - lines that are nothing but emphasis markers (`****`, `__`, `  *   * `) go, real thematic
   breaks (`* * *`, `***`, `___`) stay;
-- empty headings (`#` alone) go;
+- empty headings (`#` alone) go, and a list number the item's text repeats (`1. 1\\. text`) goes;
 - the line-number bullets WeChat code blocks leave before code (`    *     *     *  code`) go;
 - indented blocks that are Chinese prose, not code (paragraphs indented with layout spaces),
   are dedented so they read as paragraphs;
@@ -21,6 +21,7 @@ _LINE_NUMBERS = re.compile(r"^(\s*)(?:\*\s+){2,}(?=[^*\s])")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 _MARKERS_ONLY = re.compile(r"^[\s*_]+$")
 _THEMATIC = {"***", "* * *", "___", "_ _ _", "*****"}
+_DOUBLE_NUMBER = re.compile(r"^(\s*(\d{1,9})[.)]\s+)\2\\?[.)、]\s*")
 _EMPTY_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]*#*[ \t]*$")
 _QUOTE = re.compile(r"^(\s{0,3}>\s?)+")
 _LIST = re.compile(r"^\s*(?:[*+-]|\d{1,9}[.)])(?:\s|$)")
@@ -52,9 +53,11 @@ def tidy(markdown: str) -> str:
         if _EMPTY_HEADING.match(line):
             kept[i] = None
             continue
+        if _DOUBLE_NUMBER.match(line):
+            kept[i] = line = _DOUBLE_NUMBER.sub(r"\1", line)
         last_text = i if stripped else None
-    if all(ln is not None for ln in kept):
-        return _split_hard_breaks(lines, code)
+    if all(ln is not None for ln in kept):  # same lines, so the same code lines
+        return _split_hard_breaks([ln for ln in kept if ln is not None], code)
     lines = [ln for ln in kept if ln is not None]
     return _split_hard_breaks(lines, code_lines("\n".join(lines)))
 

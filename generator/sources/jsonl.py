@@ -4,8 +4,9 @@ Fields are found by their common names (title; account/nickname/name; account_id
 content/body/text/html; url/link; date/created_at/publish_time (Unix seconds → China time);
 author; digest/summary; cover; tags). Where a corpus has both `name` and an ID-like `account`
 (nonamestreet/weixin_public_corpus), `name` is the display name and `account` the 微信号.
-A `content` that is HTML goes to RawDoc.html; plain text with one line per DOM text node is
-rejoined into paragraphs (see `rejoin`).
+A `content` that is HTML goes to RawDoc.html, a `markdown` field to RawDoc.markdown, a list
+of strings becomes paragraphs, and plain text with one line per DOM text node is rejoined
+into paragraphs (see `rejoin`).
 
 Every record carries `record`: its 1-based line number (JSONL, CSV) or position (JSON array).
 

@@ -12,6 +12,8 @@ from tqdm import tqdm
 from generator.config import SiteConfig, override
 from generator.errors import GeneratorError
 from generator.model.site import can_fork, load_site, workers
+from generator.model.cache import PageDigests
+from generator.render import fingerprint
 from generator.render.env import make_env
 from generator.render.theme import Theme
 from generator.report import ExitStatus
@@ -63,8 +65,11 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
     site, problems = load_site(cfg, cached=True, clean=clean)
     for problem in problems:
         print(f"error: {problem}", file=stream)
-    env = make_env(cfg, Theme.load(cfg))
+    theme = Theme.load(cfg)
+    env = make_env(cfg, theme)
     planned = [o for plan in outputs.ALL for o in plan(site, cfg)]
+    store = PageDigests(cfg, fingerprint.build_key(cfg, theme, env))
+    known = {} if clean else store.load(writer.read_token(cfg.output_path))
     for name in sorted({o.template for o in planned if o.template}):
         env.get_template(name)  # compile once, before worker processes fork
     show = progress if progress is not None else (len(planned) >= PROGRESS_FROM
@@ -72,6 +77,8 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
     with _Bar(total=len(planned), file=stream, disable=not show, unit="file", leave=False) as bar:
         result = writer.write(planned, env, cfg.output_path,
                               jobs=workers() if can_fork() else 1,
-                              protected=[cfg.site_dir, cfg.content_path], tick=bar.update)
+                              protected=[cfg.site_dir, cfg.content_path], known=known,
+                              tick=bar.update)
+    store.save(writer.token(result.digests), result.digests)
     return BuildResult(result.written, result.unchanged, len(site.entries), problems,
                        time.perf_counter() - started)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
 import multiprocessing
 import os
 import shutil
 import stat
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Sequence
 
@@ -20,6 +21,7 @@ from generator.errors import GeneratorError, OutputCollisionError
 from generator.model.site import die_with_parent
 from generator.outputs import Output
 from generator.render import env as render_env
+from generator.render import fingerprint
 
 MARKER = ".wenji-output"
 """File that marks a folder as Wenji output (so a build never replaces anything else)."""
@@ -34,6 +36,8 @@ class WriteResult:
     """Files whose bytes are new or changed."""
     unchanged: int = 0
     """Files identical to the previous build (kept with their old mtime)."""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Output path → digest of its template and context (for the next build)."""
 
 
 def check_paths(outputs: Sequence[Output]) -> None:
@@ -50,6 +54,21 @@ def check_paths(outputs: Sequence[Output]) -> None:
                 f"{seen[key].source or '?'} and {out.source or '?'} would both write "
                 f"'{out.path}'", out.source, hint="change a slug, tag or theme file name")
         seen[key] = out
+
+
+def token(digests: dict[str, str]) -> str:
+    """Identifies one build's rendered pages (kept in the output's marker file)."""
+    joined = "\n".join(f"{path}\0{digests[path]}" for path in sorted(digests))
+    return hashlib.sha1(joined.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def read_token(out_dir: Path) -> str | None:
+    """The token of the build that wrote OUT_DIR, if it was a Wenji build."""
+    try:
+        last = (out_dir / MARKER).read_text(encoding="utf-8").rstrip("\n").rsplit("\n", 1)[-1]
+    except (OSError, UnicodeDecodeError):
+        return None
+    return last.removeprefix("build ") if last.startswith("build ") else None
 
 
 def staging_dir(out_dir: Path) -> Path:
@@ -80,12 +99,18 @@ def recover(out_dir: Path) -> None:
     old = _old_dir(out_dir)
     if old.is_dir() and not out_dir.exists():
         os.rename(old, out_dir)
-    for leftover in (old, staging_dir(out_dir), *out_dir.parent.glob(f"{_TRASH}{out_dir.name}-*")):
+    for leftover in (old, staging_dir(out_dir)):
         if leftover.exists():
             shutil.rmtree(leftover, ignore_errors=True)
 
 
 _TRASH = ".wenji-trash-"
+
+
+def _empty_trash(out_dir: Path) -> None:
+    """Delete every replaced output of OUT_DIR (also those a killed build left behind)."""
+    for trash in out_dir.parent.glob(f"{_TRASH}{out_dir.name}-*"):
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 def discard(folder: Path, out_dir: Path) -> None:
@@ -97,7 +122,7 @@ def discard(folder: Path, out_dir: Path) -> None:
     trash = out_dir.parent / f"{_TRASH}{out_dir.name}-{os.getpid()}-{time.monotonic_ns()}"
     os.rename(folder, trash)
     if not (hasattr(os, "fork") and threading.active_count() == 1):
-        shutil.rmtree(trash, ignore_errors=True)
+        _empty_trash(out_dir)
         return
     child = os.fork()
     if child:
@@ -107,7 +132,7 @@ def discard(folder: Path, out_dir: Path) -> None:
         os.setsid()
         if os.fork() == 0:
             os.nice(10)
-            shutil.rmtree(trash, ignore_errors=True)
+            _empty_trash(out_dir)
     finally:
         os._exit(0)
 
@@ -144,16 +169,15 @@ class _Emitter:
     """Render outputs into the staging folder, linking files unchanged since the last build."""
 
     def __init__(self, outputs: Sequence[Output], env: jinja2.Environment, staging: Path,
-                 previous: Path | None):
+                 previous: Path | None, known: dict[str, str]):
         self.outputs, self.env, self.staging, self.previous = outputs, env, staging, previous
+        self.known = known
+        """Output path → digest of its template and context in the previous build."""
         self.made: set[str] = set()
 
-    def render(self, out: Output) -> bytes:
-        if out.data is not None:
-            return out.data
+    def render(self, out: Output, context: dict[str, Any]) -> bytes:
         try:
-            return render_env.render(self.env, out.template or "", out.path,
-                                     out.resolved_context())
+            return render_env.render(self.env, out.template or "", out.path, context)
         except jinja2.TemplateSyntaxError as exc:
             raise GeneratorError(f"template error: {exc.message}", exc.filename or exc.name,
                                  exc.lineno) from None
@@ -161,37 +185,59 @@ class _Emitter:
             raise GeneratorError(f"template {out.template} failed for /{out.path}: {exc}",
                                  out.source) from None
 
-    def emit(self, index: int) -> bool:
-        """Write output INDEX; True if its bytes changed."""
+    def emit(self, index: int) -> tuple[bool, str | None]:
+        """Write output INDEX; (True if its bytes changed, digest of its context)."""
         out = self.outputs[index]
-        data = self.render(out)
         parent, _, _ = out.path.rpartition("/")
         if parent and parent not in self.made:
-            os.makedirs(self.staging / parent, exist_ok=True)
+            os.makedirs(os.path.join(self.staging, parent), exist_ok=True)
             self.made.add(parent)
-        target = self.staging / out.path
-        if self.previous is not None and _same(self.previous / out.path, data):
-            try:
-                os.link(self.previous / out.path, target)
-                return False
-            except OSError:
-                shutil.copy2(self.previous / out.path, target)
-                return False
+        target = os.path.join(self.staging, out.path)
+        old = os.path.join(self.previous, out.path) if self.previous is not None else None
+        digest = None
+        if out.data is None:
+            context = out.resolved_context()
+            digest = fingerprint.of_context(out.template or "", context)
+            if old is not None and self.known.get(out.path) == digest and _link(old, target):
+                return False, digest
+            data = self.render(out, context)
+        else:
+            data = out.data
+        if old is not None and _same(old, data) and _link(old, target):
+            return False, digest
         with open(target, "wb") as fh:
             fh.write(data)
-        return True
+        return True, digest
 
-    def run(self, indexes: range) -> tuple[int, int] | tuple[str, str, str | None, int | None]:
+    def run(self, indexes: range) -> Any:
         changed = 0
+        digests: list[tuple[int, str]] = []
         try:
             for i in indexes:
-                changed += self.emit(i)
+                was_changed, digest = self.emit(i)
+                changed += was_changed
+                if digest is not None:
+                    digests.append((i, digest))
         except GeneratorError as exc:  # sent back as plain fields (exceptions lose them)
             return ("error", exc.message, exc.path, exc.line)
-        return changed, len(indexes) - changed
+        return changed, len(indexes) - changed, digests
 
 
-def _same(path: Path, data: bytes) -> bool:
+def _link(old: str, target: str) -> bool:
+    """Reuse the previous build's file (same inode, same mtime); False if it is gone."""
+    try:
+        os.link(old, target)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            shutil.copy2(old, target)
+        except OSError:
+            return False
+    return True
+
+
+def _same(path: str, data: bytes) -> bool:
     try:
         st = os.stat(path, follow_symlinks=False)
         if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
@@ -221,28 +267,33 @@ def _emit_all(emitter: _Emitter, jobs: int, tick: Callable[[int], None]) -> Writ
         try:
             with multiprocessing.get_context("fork").Pool(jobs, die_with_parent) as pool:
                 for (lo, hi), r in zip(bounds, pool.imap(_run_chunk, bounds)):
-                    _tally(result, r)
+                    _tally(result, r, emitter.outputs)
                     tick(hi - lo)
         finally:
             _JOB = None
     else:
         for lo, hi in bounds:
-            _tally(result, emitter.run(range(lo, hi)))
+            _tally(result, emitter.run(range(lo, hi)), emitter.outputs)
             tick(hi - lo)
     return result
 
 
-def _tally(result: WriteResult, r: Any) -> None:
+def _tally(result: WriteResult, r: Any, outputs: Sequence[Output]) -> None:
     if r[0] == "error":
         raise GeneratorError(r[1], r[2], r[3])
     result.written += r[0]
     result.unchanged += r[1]
+    result.digests.update((outputs[i].path, digest) for i, digest in r[2])
 
 
 def write(outputs: Sequence[Output], env: jinja2.Environment, out_dir: Path, *,
-          jobs: int = 1, protected: Sequence[Path] = (),
+          jobs: int = 1, protected: Sequence[Path] = (), known: dict[str, str] | None = None,
           tick: Callable[[int], None] = lambda n: None) -> WriteResult:
-    """Render OUTPUTS into OUT_DIR atomically; unchanged files keep their mtime."""
+    """Render OUTPUTS into OUT_DIR atomically; unchanged files keep their mtime.
+
+    KNOWN maps output paths to the context digests of the build that wrote OUT_DIR; a page
+    whose digest is unchanged is not rendered again but linked from there.
+    """
     check_paths(outputs)
     recover(out_dir)
     guard(out_dir, protected)
@@ -250,9 +301,9 @@ def write(outputs: Sequence[Output], env: jinja2.Environment, out_dir: Path, *,
     staging.mkdir(parents=True)
     try:
         previous = out_dir if out_dir.is_dir() else None
-        emitter = _Emitter(outputs, env, staging, previous)
+        emitter = _Emitter(outputs, env, staging, previous, known or {})
         result = _emit_all(emitter, jobs if len(outputs) >= PARALLEL_FROM else 1, tick)
-        (staging / MARKER).write_bytes(MARKER_TEXT)
+        (staging / MARKER).write_bytes(MARKER_TEXT + f"build {token(result.digests)}\n".encode())
         swap_in(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

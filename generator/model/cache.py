@@ -68,3 +68,32 @@ class EntryCache:
             os.replace(tmp, self.path)
         except OSError:
             tmp.unlink(missing_ok=True)
+
+
+class PageDigests:
+    """The context digests of the pages in one output folder, valid for one build key."""
+
+    def __init__(self, cfg: Any, key: str):
+        where = hashlib.sha1(str(Path(cfg.output_path).resolve()).encode()).hexdigest()[:16]
+        self.path = Path(cfg.site_dir) / FOLDER / f"pages-{where}.pickle"
+        self.key = key
+
+    def load(self, token: str | None) -> dict[str, str]:
+        """The digests, if the output folder still holds the build (TOKEN) they describe."""
+        try:
+            with open(self.path, "rb") as fh:
+                key, saved_token, digests = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+            return {}
+        return digests if key == self.key and token is not None and token == saved_token else {}
+
+    def save(self, token: str, digests: dict[str, str]) -> None:
+        """Keep DIGESTS for the next build (silently skipped where the site is read-only)."""
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            with open(tmp, "wb") as fh:
+                pickle.dump((self.key, token, digests), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            tmp.unlink(missing_ok=True)

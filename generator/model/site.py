@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import heapq
 import hashlib
 import multiprocessing
 import os
@@ -48,6 +50,8 @@ class Entry:
     """Reading time."""
     summary: str = ""
     """front.summary, else the opening of the text."""
+    digest: str = ""
+    """Changes whenever anything a page shows of this entry changes (file bytes and URL)."""
 
     @property
     def title(self) -> str:
@@ -73,6 +77,7 @@ class Site:
     undated: list[Entry]
     drafts_left_out: int = 0
     _index: dict[int, int] = field(default_factory=dict, repr=False)
+    _tag_positions: dict[str, list[int]] = field(default_factory=dict, repr=False)
 
     @property
     def dated(self) -> list[Entry]:
@@ -92,33 +97,21 @@ class Site:
         """Up to LIMIT entries sharing most tags with ENTRY, nearest in time first."""
         if limit <= 0 or not entry.front.tags:
             return []
-        score: dict[int, int] = {}
-        found: dict[int, Entry] = {}
+        if not self._tag_positions:
+            self._tag_positions.update(
+                {t: [self._index[id(e)] for e in es] for t, es in self.tags.items()})
         me = self._index[id(entry)]
+        score: dict[int, int] = {}
         for tag in entry.front.tags:
-            members = self.tags.get(tag)
-            if not members:
+            positions = self._tag_positions.get(tag)
+            if not positions:
                 continue
-            pos = _position(members, me, self._index)
-            for other in members[max(0, pos - window): pos + window + 1]:
-                key = id(other)
-                if other is not entry:
-                    score[key] = score.get(key, 0) + 1
-                    found[key] = other
-        ranked = sorted(found, key=lambda k: (-score[k], abs(self._index[k] - me),
-                                               self._index[k]))
-        return [found[k] for k in ranked[:limit]]
-
-
-def _position(members: list[Entry], index: int, where: dict[int, int]) -> int:
-    lo, hi = 0, len(members)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if where[id(members[mid])] < index:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+            at = bisect.bisect_left(positions, me)
+            for i in positions[max(0, at - window): at + window + 1]:
+                score[i] = score.get(i, 0) + 1
+        score.pop(me, None)
+        best = heapq.nsmallest(limit, [(-n, abs(i - me), i) for i, n in score.items()])
+        return [self.entries[i] for _, _, i in best]
 
 
 def source_files(content: Path) -> list[Path]:
@@ -142,7 +135,8 @@ def derive_slug(front: FrontMatter, path: Path) -> str:
 def load_entry(path: Path, pattern: str, per_minute: int) -> Entry:
     """Read, parse and render one article file."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FrontMatterError(f"not UTF-8 text (byte {exc.start})", path, None,
                                hint="save the file as UTF-8") from None
@@ -155,8 +149,10 @@ def load_entry(path: Path, pattern: str, per_minute: int) -> Entry:
     html, plain = markdown.render(article.body)
     words = markdown.word_count(plain)
     summary = front.summary or _SPACE.sub(" ", plain[: SUMMARY_CHARS * 2]).strip()[:SUMMARY_CHARS]
-    return Entry(front, article, slug, urls.article_url(pattern, slug, front.day), plain, html,
-                 path, words, markdown.reading_minutes(words, per_minute), summary)
+    url = urls.article_url(pattern, slug, front.day)
+    digest = hashlib.sha1(raw + b"\0" + url.encode("utf-8")).hexdigest()
+    return Entry(front, article, slug, url, plain, html, path, words,
+                 markdown.reading_minutes(words, per_minute), summary, digest)
 
 
 def _load_chunk(paths: list[Path], pattern: str, per_minute: int) -> list[Any]:

@@ -85,3 +85,21 @@ def test_a_corrupt_cache_is_ignored(tmp_path):
     (root / cache.FOLDER / "entries.pickle").write_bytes(b"not a pickle")
     site, problems = load_site(load_config(root), cached=True)
     assert len(site.entries) == 13 and problems == []
+
+
+def test_unchanged_pages_are_not_rendered_again(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    cfg = load_config(root)
+    build(cfg)
+    page = cfg.output_path / "2018/10/d4e5f6a1b2c3/index.html"
+    page.write_text("stand-in", encoding="utf-8")  # only a re-render would restore it
+    build(cfg)
+    assert page.read_text(encoding="utf-8") == "stand-in"
+    (root / "site.yml").write_text((root / "site.yml").read_text("utf-8").replace(
+        "title: 测试文集", "title: 改名的文集"), encoding="utf-8")
+    build(load_config(root))  # a setting every page shows: all pages rendered again
+    assert "改名的文集" in page.read_text(encoding="utf-8")
+    page.write_text("stand-in", encoding="utf-8")
+    build(load_config(root), clean=True)
+    assert "年轻干部奔跑计划" in page.read_text(encoding="utf-8")

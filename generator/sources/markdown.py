@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 from typing import Iterator
 
+from generator.clean import normalize
 from generator.errors import GeneratorError, InputError
 from generator.sources import RawDoc, decode
 from generator.sources.markdown_archive import apply_front, credit_block, has_credit, read_front
@@ -92,7 +93,10 @@ def _read(path: Path, text: str) -> RawDoc:
     raw.tags = list(dict.fromkeys(raw.tags))
     raw.url = article_url(raw.url) if raw.url else None
     raw.identity = raw.identity or wechat_identity(raw.url)
-    raw.markdown = make_inert(tidy(make_inert("\n".join(lines))))
+    # Whitespace is normalised before the final pass exactly as the cleaning stage will do it
+    # (ideographic and zero-width spaces can turn a line into a fence), so that pass sees the
+    # block structure the renderer will see.
+    raw.markdown = make_inert(normalize.body(tidy(make_inert("\n".join(lines)))))
     return raw
 
 

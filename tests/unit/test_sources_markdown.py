@@ -452,6 +452,14 @@ def test_hostile_markdown_is_inert_but_code_is_kept():
     assert doc.date == _t(2020, 1, 2, 3, 4)
 
 
+@pytest.mark.parametrize("text", ["```\n\u3000```\n<script>alert(1)</script>",
+                                  "```\n\u200b```\n<a href=\"javascript:x\">x</a>",
+                                  "    code\n\u3000\n<img src=x onerror=alert(1)>"])
+def test_imported_body_stays_inert_after_whitespace_cleaning(text, cfg):
+    (item,) = convert(Path("w.md"), text.encode("utf-8"), "markdown", cfg)
+    assert_inert(item.article.body)
+
+
 # --- helpers ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("source, expected", [

@@ -33,6 +33,7 @@ from typing import Any, Iterator
 
 from generator.errors import InputError
 from generator.sources import RawDoc, decode
+from generator.sources.markdown import inert_body
 from generator.sources.markdown_meta import article_url, meta_text, parse_date, wechat_identity
 
 FORMAT = "jsonl"
@@ -162,7 +163,7 @@ def _from_fields(raw: RawDoc, rec: dict[str, Any]) -> RawDoc:
     if isinstance(html_body, str):
         raw.html = html_body
     elif isinstance(md_body, str):
-        raw.markdown = md_body
+        raw.markdown = inert_body(md_body)
     elif isinstance(body, str) and _HTML.search(body):
         raw.html = body
     elif isinstance(body, str):

@@ -93,11 +93,18 @@ def _read(path: Path, text: str) -> RawDoc:
     raw.tags = list(dict.fromkeys(raw.tags))
     raw.url = article_url(raw.url) if raw.url else None
     raw.identity = raw.identity or wechat_identity(raw.url)
-    # Whitespace is normalised before the final pass exactly as the cleaning stage will do it
-    # (ideographic and zero-width spaces can turn a line into a fence), so that pass sees the
-    # block structure the renderer will see.
-    raw.markdown = make_inert(normalize.body(tidy(make_inert("\n".join(lines)))))
+    raw.markdown = inert_body("\n".join(lines))
     return raw
+
+
+def inert_body(markdown: str) -> str:
+    """Untrusted Markdown → tidy Markdown with nothing executable (see markdown_inert).
+
+    Whitespace is normalised before the final pass exactly as the cleaning stage will do it
+    (ideographic and zero-width spaces can turn a line into a fence), so that pass sees the
+    block structure the renderer will see.
+    """
+    return make_inert(normalize.body(tidy(make_inert(markdown))))
 
 
 def _title_from_heading(raw: RawDoc, lines: list[str]) -> list[str]:

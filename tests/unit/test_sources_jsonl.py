@@ -165,8 +165,9 @@ def test_common_field_names():
     assert (doc.summary, doc.cover, doc.tags) == ("摘要", "https://mmbiz.qpic.cn/c.jpg",
                                                  ["甲", "乙", "丙"])
     assert doc.html == rec["content"] and doc.text is None
-    (doc,) = read("m.jsonl", json.dumps({"title": "t", "markdown": "# 标题\n\n正文"}).encode())
-    assert doc.markdown == "# 标题\n\n正文"
+    md = "# 标题\n\n正文<script>alert(1)</script>[点](javascript:x)"
+    (doc,) = read("m.jsonl", json.dumps({"title": "t", "markdown": md}).encode())
+    assert doc.markdown == "# 标题\n\n正文点\n"  # untrusted Markdown is made inert too
     (doc,) = read("d.jsonl", json.dumps({"title": "t", "created_at": "2018-07-06 12:30"}).encode())
     assert doc.date == dt.datetime(2018, 7, 6, 12, 30, tzinfo=CHINA_TZ)
 

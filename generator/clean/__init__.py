@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from generator.clean import boilerplate, normalize, secrets, tags
+from generator.clean import boilerplate, links, normalize, secrets, tags
 from generator.config import ImportConfig
 from generator.model.article import Article, FrontMatter
 from generator.sources import RawDoc
@@ -26,7 +26,9 @@ def body_markdown(raw: RawDoc) -> str:
         md = "\n\n".join(normalize.escape_text(p.strip()) for p in paragraphs if p.strip())
     else:
         md = ""
-    return normalize.body(secrets.scrub_text(boilerplate.strip(normalize.body(md))))
+    md = links.resolve(boilerplate.strip(normalize.body(md)), raw.url,
+                       keep_relative_images=raw.assets_dir is not None)
+    return normalize.body(secrets.scrub_text(md))
 
 
 def summarize(markdown: str, limit: int = 120) -> str | None:

@@ -65,3 +65,28 @@ def test_helpers_for_templates():
     assert http_url("javascript:alert(1)") is None
     assert http_url(" https://mp.weixin.qq.com/s/x ") == "https://mp.weixin.qq.com/s/x"
     assert xml_text("a\x08b\x00c") == "abc"
+
+
+def test_rust_and_python_markdown_it_agree():
+    import re
+    from pathlib import Path
+
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    from generator.model.frontmatter import parse
+    from generator.render.markdown import sanitize
+
+    rust = pytest.importorskip("markdown_it_pyrs").MarkdownIt("commonmark").enable_many(
+        ["table", "strikethrough", "footnote"])
+    python = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    python.use(footnote_plugin)
+    fixtures = Path(__file__).parent.parent / "fixtures" / "site" / "content"
+    bodies = [parse(p.read_text(encoding="utf-8")).body for p in sorted(fixtures.rglob("*.md"))]
+    bodies += ATTACKS + ["a  \nb\\\nc\n\n> q\n\n1) x\n2) y\n\n* a\n\n  b\n", "`x` *y* __z__ ~~w~~\n"]
+
+    def same(html: str) -> str:
+        return re.sub(r">\s+<", "><", sanitize(html)).strip()
+
+    for body in bodies:
+        assert same(rust.render(body)) == same(python.render(body)), body

@@ -227,7 +227,8 @@ def to_front(data: dict[str, Any], path: Any = None, yaml_text: str = "",
     draft = data.get("draft", False)
     if not isinstance(draft, bool):
         raise FrontMatterError("'draft' must be true or false", path, line("draft"))
-    fields = {k: _text(data.get(k), k, path, line(k)) for k in (
+    fields = {k: _text(data.get(k), k, path,  # the line is looked up only for an error
+                       line(k) if isinstance(data.get(k), (dict, list)) else 0) for k in (
         "account", "account_id", "author", "url", "source", "summary", "cover", "status", "slug",
         "imported_from", "checksum")}
     extra = {k: v for k, v in data.items() if k not in KNOWN_KEYS}

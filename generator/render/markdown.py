@@ -12,8 +12,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’.-][A-Za-z0-9\u00c0-\u024f]+)*")
-_BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
-_LINE_END = re.compile(r"[ \t]*\n[ \t]*")
+_LINE_BREAKS = re.compile(r"[ \t]*\n\s*")
 _FOOTNOTE_ID = re.compile(r"^fn(?:ref)?\d+(?::\d+)?$")
 
 _TAGS = {
@@ -90,7 +89,7 @@ def render(body: str) -> tuple[str, str]:
 def plain_text(html: str) -> str:
     """The readable text of sanitized body HTML, one line per block or source line."""
     text = strip_tags(html.replace("↩︎", ""))
-    return _BLANK_LINES.sub("\n", _LINE_END.sub("\n", text)).strip()
+    return _LINE_BREAKS.sub("\n", text).strip()
 
 
 def word_count(text: str) -> int:

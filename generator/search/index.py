@@ -79,10 +79,14 @@ def _index_range(docs: list[SearchDoc], first: int) -> tuple[Postings, list[str]
     return postings, bodies
 
 
-def _index_all(docs: list[SearchDoc]) -> tuple[Postings, list[str]]:
-    """Postings and NFC bodies of all DOCS, in forked worker processes when there are many."""
+def _jobs(count: int) -> int:
+    """Worker processes for COUNT documents (1: work in this process)."""
+    return workers() if count >= PARALLEL_FROM and can_fork() else 1
+
+
+def _index_all(docs: list[SearchDoc], jobs: int) -> tuple[Postings, list[str]]:
+    """Postings and NFC bodies of all DOCS, in JOBS forked worker processes."""
     tokenizer.warm()
-    jobs = workers() if len(docs) >= PARALLEL_FROM and can_fork() else 1
     if jobs == 1:
         return _index_range(docs, 0)
     size = -(-len(docs) // jobs)
@@ -105,12 +109,13 @@ def _layout(count: int, text_units: int) -> tuple[int, int]:
 def build_index(docs: Iterable[SearchDoc], shards: int = 0) -> dict[str, bytes]:
     """Every index file, by path relative to the search folder; SHARDS=0 picks the count."""
     docs = list(docs)
-    postings, bodies = _index_all(docs)
+    jobs = _jobs(len(docs))
+    postings, bodies = _index_all(docs, jobs)
     codes = [LENGTH_ALPHABET[length_code(len(body))] for body in bodies]
     chunk, text_bytes = _layout(len(docs), sum(tokenizer.units(b) for b in bodies))
 
     files: dict[str, bytes] = {}
-    count = _write_shards(files, postings, shards)
+    count = _write_shards(files, postings, shards, jobs)
     places = _write_texts(files, bodies, text_bytes)
     _write_chunks(files, docs, places, chunk)
     files["lengths.json.gz"] = _gzip(_json({"q": "".join(codes)}))
@@ -131,18 +136,38 @@ def build_index(docs: Iterable[SearchDoc], shards: int = 0) -> dict[str, bytes]:
     return files
 
 
-def _write_shards(files: dict[str, bytes], postings: Postings, shards: int) -> int:
-    encoded = {tok: "[" + ",".join(map(str, arr)) + "]" for tok, arr in postings.lists().items()}
-    if shards <= 0:
-        total = sum(len(v) + 3 * len(k) + 4 for k, v in encoded.items())
-        shards = min(MAX_SHARDS, max(1, -(-total // SHARD_TARGET)))
+def _write_shards(files: dict[str, bytes], postings: Postings, shards: int, jobs: int) -> int:
+    lists = postings.lists()
+    if shards <= 0:  # raw JSON runs at ~3.3 bytes per integer
+        total = sum(3.3 * len(arr) + 3 * len(tok) + 6 for tok, arr in lists.items())
+        shards = min(MAX_SHARDS, max(1, math.ceil(total / SHARD_TARGET)))
     groups: list[list[str]] = [[] for _ in range(shards)]
-    for tok in encoded:
+    for tok in lists:
         groups[tokenizer.shard_of(tok, shards)].append(tok)
-    for n, toks in enumerate(groups):
-        body = ",".join(f"{_json(tok)}:{encoded[tok]}" for tok in sorted(toks))
-        files[f"p/{n}.json.gz"] = _gzip('{"t":{' + body + "}}")
+    _SHARED["lists"], _SHARED["groups"] = lists, groups
+    try:
+        if jobs > 1:  # forked workers read the postings copy-on-write, send back gzip bytes
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                encoded = list(pool.map(_shard_bytes, range(shards), chunksize=8))
+        else:
+            encoded = [_shard_bytes(n) for n in range(shards)]
+    finally:
+        _SHARED.clear()
+    for n, data in enumerate(encoded):
+        files[f"p/{n}.json.gz"] = data
     return shards
+
+
+_SHARED: dict[str, object] = {}
+"""What _shard_bytes reads: set by the parent before forking workers."""
+
+
+def _shard_bytes(n: int) -> bytes:
+    """Shard N as gzipped JSON: {"t": {token: [integers…]}}, tokens sorted."""
+    lists: dict = _SHARED["lists"]  # type: ignore[assignment]
+    toks = sorted(_SHARED["groups"][n])  # type: ignore[index]
+    body = ",".join(f"{_json(tok)}:[{','.join(map(str, lists[tok]))}]" for tok in toks)
+    return _gzip('{"t":{' + body + "}}")
 
 
 def _write_texts(files: dict[str, bytes], bodies: list[str],

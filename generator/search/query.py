@@ -68,15 +68,17 @@ def decode(ints: list[int]) -> dict[int, Positions]:
         doc += ints[i]
         head = ints[i + 1]
         i += 2
+        titles = 0
+        if head & 1:
+            titles = ints[i]
+            i += 1
         fields: list[list[int]] = []
-        for count in ((ints[i] if head & 1 else 0), head >> 1):
-            if fields == [] and head & 1:
-                i += 1
+        for count in (titles, head >> 1):
             at, ps = 0, []
-            for _ in range(count):
-                at += ints[i]
+            for delta in ints[i:i + count]:
+                at += delta
                 ps.append(at)
-                i += 1
+            i += count
             fields.append(ps)
         out[doc] = (fields[0], fields[1])
     return out

@@ -6,12 +6,19 @@ import re
 
 # Secret anywhere: a reader's identity and credentials.
 SECRET_PARAMS = ("uin", "pass_ticket", "appmsg_token", "exportkey", "wx_header", "sessionid",
-                 "abtest_cookie", "cookie")
+                 "abtest_cookie", "cookie", "wxtoken")
 # Session noise that only WeChat/Tencent URLs carry (other sites may use these names honestly).
 SESSION_PARAMS = SECRET_PARAMS + ("key", "devicetype", "clicktime", "enterid", "acctmode",
                                   "ascene", "lang", "nettype", "version", "x5", "fontgear")
-_SECRET = re.compile(r"([?&]|&amp;)(" + "|".join(SECRET_PARAMS) + r")=[^&#\s)\"'<>]*", re.I)
-_PARAM = re.compile(r"([?&]|&amp;)(" + "|".join(SESSION_PARAMS) + r")=[^&#\s)\"'<>]*", re.I)
+
+
+def _names(names: tuple[str, ...]) -> str:
+    """Alternation of NAMES, also as escaped Markdown text writes them (`pass\\_ticket`)."""
+    return "|".join(name.replace("_", r"\\?_") for name in names)
+
+
+_SECRET = re.compile(r"([?&]|&amp;)(" + _names(SECRET_PARAMS) + r")=[^&#\s)\"'<>]*", re.I)
+_PARAM = re.compile(r"([?&]|&amp;)(" + _names(SESSION_PARAMS) + r")=[^&#\s)\"'<>]*", re.I)
 _TENCENT = re.compile(r"^(?:https?:)?//[^/?#]*(?:weixin\.qq\.com|qq\.com|qpic\.cn|wx\.qq\.com)"
                       r"(?:[/?#:]|$)", re.I)
 

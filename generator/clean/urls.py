@@ -13,10 +13,11 @@ uin key pass_ticket appmsg_token devicetype version lang nettype ascene scene su
 exportkey acctmode wx_header clicktime enterid sessionid abtest_cookie countrycode
 realreporttime session_us fontscale fontgear winzoom mpshare chksm from isappinstalled
 share_token poc_token cookie x5 rd2werd sharer_sharetime sharer_shareid sharer_shareinfo
-sharer_shareinfo_first sharer_username sharer_msg_type share_source
+sharer_shareinfo_first sharer_username sharer_msg_type share_source wxtoken
 """.split())
 # Of those, the ones that are never safe to keep, whatever the host.
-SECRET_PARAMS = frozenset("uin key pass_ticket appmsg_token exportkey sessionid wx_header".split())
+SECRET_PARAMS = frozenset("uin key pass_ticket appmsg_token exportkey sessionid wx_header wxtoken"
+                          .split())
 _SESSION_PREFIXES = ("sharer_", "share_")
 _WECHAT_KEEP = ("__biz", "mid", "idx", "sn")
 _WECHAT_HOSTS = {"mp.weixin.qq.com", "weixin.qq.com"}

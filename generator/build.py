@@ -31,6 +31,8 @@ class BuildResult:
     articles: int = 0
     problems: list[GeneratorError] = field(default_factory=list)
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)
+    """Seconds spent loading, planning and writing (for benchmarks)."""
 
     @property
     def pages(self) -> int:
@@ -63,6 +65,7 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
     if drafts is not None:
         cfg = override(cfg, drafts=drafts)
     site, problems = load_site(cfg, cached=True, clean=clean)
+    loaded = time.perf_counter()
     for problem in problems:
         print(f"error: {problem}", file=stream)
     theme = Theme.load(cfg)
@@ -72,6 +75,7 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
     known = {} if clean else store.load(writer.read_token(cfg.output_path))
     for name in sorted({o.template for o in planned if o.template}):
         env.get_template(name)  # compile once, before worker processes fork
+    planned_at = time.perf_counter()
     show = progress if progress is not None else (len(planned) >= PROGRESS_FROM
                                                   and stream.isatty())
     with _Bar(total=len(planned), file=stream, disable=not show, unit="file", leave=False) as bar:
@@ -80,5 +84,7 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
                               protected=[cfg.site_dir, cfg.content_path], known=known,
                               tick=bar.update)
     store.save(writer.token(result.digests), result.digests)
+    done = time.perf_counter()
     return BuildResult(result.written, result.unchanged, len(site.entries), problems,
-                       time.perf_counter() - started)
+                       done - started, {"load": loaded - started, "plan": planned_at - loaded,
+                                        "write": done - planned_at})

@@ -50,21 +50,38 @@ _CLEANER = nh3.Cleaner(
 _TEXT_ONLY = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style", "sup"})  # sup: footnote marks
 
 
+def _python_converter() -> Callable[[str], str]:
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"]).use(footnote_plugin)
+    return md.render
+
+
 def _converter() -> Callable[[str], str]:
     """Markdown → raw HTML: CommonMark with tables, strikethrough and footnotes.
 
     markdown-it-pyrs (the Rust port of markdown-it by the markdown-it-py maintainers) is
     about ten times faster and writes the same HTML; markdown-it-py with mdit-py-plugins is
-    the fallback where its wheel is missing.
+    the fallback where its wheel is missing, and for the bodies the Rust parser panics on
+    (0.4.0: a lone backtick inside brackets, "a [`b] c"; markdown-it-rust issue #40).
     """
     try:
         import markdown_it_pyrs
     except ImportError:
-        md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
-        md.enable(["table", "strikethrough"]).use(footnote_plugin)
-        return md.render
-    return markdown_it_pyrs.MarkdownIt("commonmark").enable_many(
+        return _python_converter()
+    fast = markdown_it_pyrs.MarkdownIt("commonmark").enable_many(
         ["table", "strikethrough", "footnote"]).render
+    slow: list[Callable[[str], str]] = []
+
+    def convert(body: str) -> str:
+        try:
+            return fast(body)
+        except BaseException as exc:  # a Rust panic is a BaseException, not an Exception
+            if type(exc).__name__ != "PanicException":
+                raise
+            slow[:] = slow or [_python_converter()]
+            return slow[0](body)
+
+    return convert
 
 
 _CONVERT = _converter()

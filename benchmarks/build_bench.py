@@ -10,6 +10,7 @@ See benchmarks/README.md for what is measured and how.
 from __future__ import annotations
 
 import argparse
+import signal
 import os
 import sys
 import time
@@ -236,6 +237,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so a killed run stops its build too
     args = parse(sys.argv[1:] if argv is None else argv)
     try:
         for name in args.tools:  # fail early, naming the pip command, before any long run

@@ -9,6 +9,7 @@ See benchmarks/README.md for what is measured and how.
 from __future__ import annotations
 
 import argparse
+import signal
 import hashlib
 import shutil
 import sys
@@ -141,6 +142,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so a killed run stops its build too
     args = parse(sys.argv[1:] if argv is None else argv)
     if not (tools.REPO / "generator" / "ingest.py").is_file():
         print("error: wenji import is not available in this checkout (no generator/ingest.py)", file=sys.stderr)

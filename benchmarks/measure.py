@@ -20,6 +20,7 @@ the tree: a build that forks workers would look smaller than it is.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import threading
 import time
@@ -122,7 +123,24 @@ def run(cmd: Sequence[str], cwd: Path | str | None = None, env: Mapping[str, str
     busy0 = busy_seconds()
     start = time.perf_counter()
     proc = subprocess.Popen(list(cmd), cwd=cwd, env=None if env is None else dict(env),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        return _watch(proc, list(cmd), start, busy0, interval, with_pss, timeout)
+    except BaseException:  # interrupted harness: take the build's whole process group down with it
+        _kill_group(proc.pid)
+        raise
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def _watch(proc: subprocess.Popen, cmd: list[str], start: float, busy0: float, interval: float,
+           with_pss: bool, timeout: float | None) -> Measured:
     chunks: dict[str, bytes] = {}
     ended: dict[str, object] = {}
     done = threading.Event()
@@ -159,14 +177,14 @@ def run(cmd: Sequence[str], cwd: Path | str | None = None, env: Mapping[str, str
             next_pss = now + max(0.1, 10 * (time.perf_counter() - now))
         samples += 1
         if timeout is not None and now - start > timeout:
-            proc.kill()
+            _kill_group(proc.pid)
         done.wait(interval)
     for t in threads:
         t.join()
     wall, usage = float(ended["wall"]), ended["usage"]  # type: ignore[arg-type]
     cpu = usage.ru_utime + usage.ru_stime  # type: ignore[attr-defined]
     proc.returncode = os.waitstatus_to_exitcode(ended["status"])  # type: ignore[arg-type]
-    return Measured(cmd=list(cmd), returncode=proc.returncode, wall=wall, cpu=cpu,
+    return Measured(cmd=cmd, returncode=proc.returncode, wall=wall, cpu=cpu,
                     peak_rss=max(peak_rss, usage.ru_maxrss * 1024),  # type: ignore[attr-defined]
                     peak_pss=peak_pss if with_pss else None, samples=samples, max_procs=max_procs,
                     background=max(0.0, (busy_seconds() - busy0 - cpu) / max(wall, 1e-9)),

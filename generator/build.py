@@ -43,9 +43,9 @@ class BuildResult:
         return ExitStatus.CONTENT_ERROR if self.problems else ExitStatus.OK
 
     def summary(self) -> str:
-        """One line: 'built 312 articles: 1,204 files (1,100 written, 104 unchanged), 1 bad article left out in 0.84 s'."""
-        text = (f"built {self.articles:,} articles: {self.pages:,} files ({self.written:,} written, "
-                f"{self.unchanged:,} unchanged)")
+        """One line: 'built 312 articles: 1,204 files (1,100 written, 104 unchanged) in 0.84 s'."""
+        text = (f"built {self.articles:,} articles: {self.pages:,} files "
+                f"({self.written:,} written, {self.unchanged:,} unchanged)")
         if self.problems:
             n = len(self.problems)
             text += f", {n} bad article{'s' if n != 1 else ''} left out"
@@ -58,8 +58,8 @@ class _Bar(tqdm):
 
 def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
           progress: bool | None = None, stream: IO[str] = sys.stderr) -> BuildResult:
-    """Build the site of CFG into cfg.output_path; raise GeneratorError if nothing was swapped in."""
-    from generator import outputs, writer
+    """Build CFG's site into cfg.output_path; GeneratorError means nothing was swapped in."""
+    from generator import outdir, outputs, writer
 
     started = time.perf_counter()
     if drafts is not None:
@@ -72,7 +72,7 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
     env = make_env(cfg, theme)
     planned = [o for plan in outputs.ALL for o in plan(site, cfg)]
     store = PageDigests(cfg, fingerprint.build_key(cfg, theme, env))
-    known = {} if clean else store.load(writer.read_token(cfg.output_path))
+    known = {} if clean else store.load(outdir.read_token(cfg.output_path))
     for name in sorted({o.template for o in planned if o.template}):
         env.get_template(name)  # compile once, before worker processes fork
     planned_at = time.perf_counter()
@@ -83,7 +83,7 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
                               jobs=workers() if can_fork() else 1,
                               protected=[cfg.site_dir, cfg.content_path], known=known,
                               tick=bar.update)
-    store.save(writer.token(result.digests), result.digests)
+    store.save(outdir.token(result.digests), result.digests)
     done = time.perf_counter()
     return BuildResult(result.written, result.unchanged, len(site.entries), problems,
                        done - started, {"load": loaded - started, "plan": planned_at - loaded,

@@ -17,7 +17,8 @@ from generator.errors import GeneratorError
 from generator.report import ExitStatus
 
 _SKIP_SCHEMES = {"mailto", "tel", "data", "javascript", "about"}
-_XML_LINKS = ("{http://www.w3.org/2005/Atom}link", "{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+_XML_LINKS = ("{http://www.w3.org/2005/Atom}link",
+              "{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
 
 
 @dataclass

@@ -11,7 +11,8 @@ from generator.render.theme import Theme
 
 def robots(cfg: SiteConfig) -> bytes:
     """robots.txt allowing everything and naming the sitemap."""
-    return f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(cfg.base_url, urls.SITEMAP)}\n".encode()
+    sitemap = urls.absolute(cfg.base_url, urls.SITEMAP)
+    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode()
 
 
 def plan(site: Site, cfg: SiteConfig) -> list[Output]:

@@ -100,7 +100,8 @@ def make_env(cfg: SiteConfig, theme: Theme) -> Environment:
     env.globals["site"] = SiteInfo(
         title=cfg.title, description=cfg.description, author=cfg.author, language=cfg.language,
         base_url=cfg.base_url, base_path=cfg.base_path, relative_links=cfg.relative_links,
-        search=cfg.search.enabled and importlib.util.find_spec("generator.outputs.search") is not None,
+        search=(cfg.search.enabled
+                and importlib.util.find_spec("generator.outputs.search") is not None),
         params=dict(theme.params))
     env.globals["urls"] = {"home": urls.HOME, "archive": urls.ARCHIVE, "tags": urls.TAGS,
                            "accounts": urls.ACCOUNTS, "undated": urls.UNDATED,

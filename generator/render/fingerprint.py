@@ -52,7 +52,8 @@ def of_context(template: str, context: dict[str, Any]) -> str:
 def build_key(cfg: SiteConfig, theme: Theme, env: jinja2.Environment) -> str:
     """Digest of everything every page depends on: settings, templates, globals and code."""
     digest = hashlib.sha256(repr(dataclasses.replace(cfg, site_dir=Path("."))).encode())
-    digest.update(repr(sorted(env.globals.get("site").__dict__.items())).encode())  # type: ignore[union-attr]
+    site = env.globals["site"]
+    digest.update(repr(sorted(vars(site).items())).encode())
     for folder in theme.template_dirs:
         for path in sorted(folder.rglob("*")):
             if path.is_file():

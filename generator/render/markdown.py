@@ -47,7 +47,8 @@ _CLEANER = nh3.Cleaner(
     clean_content_tags={"script", "style"}, filter_style_properties={"text-align"},
     attribute_filter=_keep_attribute, set_tag_attribute_values={"img": {"loading": "lazy"}},
 )
-_TEXT_ONLY = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style", "sup"})  # sup: footnote marks
+# text only; sup holds footnote marks
+_TEXT_ONLY = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style", "sup"})
 
 
 def _python_converter() -> Callable[[str], str]:

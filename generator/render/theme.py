@@ -1,4 +1,4 @@
-"""Theme lookup: ordered template and static folders (site override → theme → parents → default)."""
+"""Theme lookup: template and static folders in order (override, theme, parents, default)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,128 @@
+"""The output folder: marker, guard, staging folder, atomic swap, background deletion."""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import hashlib
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+from typing import Sequence
+
+from generator.errors import GeneratorError
+
+MARKER = ".wenji-output"
+"""File that marks a folder as Wenji output (so a build never replaces anything else)."""
+MARKER_TEXT = b"This folder is written by `wenji build` and replaced as a whole on every build.\n"
+
+
+def token(digests: dict[str, str]) -> str:
+    """Identifies one build's rendered pages (kept in the output's marker file)."""
+    joined = "\n".join(f"{path}\0{digests[path]}" for path in sorted(digests))
+    return hashlib.sha1(joined.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def read_token(out_dir: Path) -> str | None:
+    """The token of the build that wrote OUT_DIR, if it was a Wenji build."""
+    try:
+        last = (out_dir / MARKER).read_text(encoding="utf-8").rstrip("\n").rsplit("\n", 1)[-1]
+    except (OSError, UnicodeDecodeError):
+        return None
+    return last.removeprefix("build ") if last.startswith("build ") else None
+
+
+def staging_dir(out_dir: Path) -> Path:
+    return out_dir.parent / f".wenji-staging-{out_dir.name}"
+
+
+def _old_dir(out_dir: Path) -> Path:
+    return out_dir.parent / f".wenji-old-{out_dir.name}"
+
+
+def guard(out_dir: Path, protected: Sequence[Path]) -> None:
+    """Refuse to replace a folder that is not Wenji output (or that holds the site)."""
+    target = out_dir.resolve()
+    for keep in protected:
+        keep = keep.resolve()
+        if target == keep or target in keep.parents:
+            raise GeneratorError("the output folder would contain the site's own files", out_dir,
+                                 hint="set output_dir (or --out) to a folder of its own")
+    if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
+        raise GeneratorError("the output path is not a plain folder", out_dir)
+    if out_dir.is_dir() and not (out_dir / MARKER).exists() and any(out_dir.iterdir()):
+        raise GeneratorError("the output folder is not empty and was not written by wenji",
+                             out_dir, hint="empty or remove it, or choose another --out")
+
+
+def recover(out_dir: Path) -> None:
+    """Undo what an interrupted build left: restore a swapped-out output, drop staging."""
+    old = _old_dir(out_dir)
+    if old.is_dir() and not out_dir.exists():
+        os.rename(old, out_dir)
+    for leftover in (old, staging_dir(out_dir)):
+        if leftover.exists():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+_TRASH = ".wenji-trash-"
+
+
+def _empty_trash(out_dir: Path) -> None:
+    """Delete every replaced output of OUT_DIR (also those a killed build left behind)."""
+    for trash in out_dir.parent.glob(f"{_TRASH}{out_dir.name}-*"):
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+def discard(folder: Path, out_dir: Path) -> None:
+    """Delete a replaced output; in a detached background process when that is safe.
+
+    Removing tens of thousands of small files and folders can take longer than the build;
+    the folder is first renamed aside, so a deletion cut short is finished by the next build.
+    """
+    trash = out_dir.parent / f"{_TRASH}{out_dir.name}-{os.getpid()}-{time.monotonic_ns()}"
+    os.rename(folder, trash)
+    if not (hasattr(os, "fork") and threading.active_count() == 1):
+        _empty_trash(out_dir)
+        return
+    child = os.fork()
+    if child:
+        os.waitpid(child, 0)
+        return
+    try:  # first child: detach a grandchild that deletes, then leave at once
+        os.setsid()
+        if os.fork() == 0:
+            os.nice(10)
+            _empty_trash(out_dir)
+    finally:
+        os._exit(0)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two folders (Linux renameat2); False where unsupported."""
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def swap_in(staging: Path, out_dir: Path) -> None:
+    """Make STAGING the output; the previous output exists until the new one is in place."""
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+    elif _exchange(staging, out_dir):
+        discard(staging, out_dir)
+    else:
+        old = _old_dir(out_dir)
+        os.rename(out_dir, old)
+        os.rename(staging, out_dir)
+        discard(old, out_dir)

@@ -12,7 +12,8 @@ from tqdm import tqdm
 from generator.config import SiteConfig, override
 from generator.errors import GeneratorError
 from generator.model.site import can_fork, load_site, workers
-from generator.model.cache import PageDigests
+from generator.errors import FrontMatterError
+from generator.model.cache import LastBuild, PageDigests
 from generator.render import fingerprint
 from generator.render.env import make_env
 from generator.render.theme import Theme
@@ -64,14 +65,24 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
     started = time.perf_counter()
     if drafts is not None:
         cfg = override(cfg, drafts=drafts)
+    theme = Theme.load(cfg)
+    env = make_env(cfg, theme)
+    key = fingerprint.build_key(cfg, theme, env)
+    inputs = fingerprint.input_stamps(cfg, theme)
+    last = LastBuild(cfg)
+    same = None if clean else last.match(key, inputs, outdir.read_token(cfg.output_path))
+    if same is not None:  # nothing to do: the output is what this input gives
+        problems = [FrontMatterError(*p) for p in same["problems"]]
+        for problem in problems:
+            print(f"error: {problem}", file=stream)
+        return BuildResult(0, same["files"], same["articles"], problems,
+                           time.perf_counter() - started, {"load": 0.0, "plan": 0.0, "write": 0.0})
     site, problems = load_site(cfg, cached=True, clean=clean)
     loaded = time.perf_counter()
     for problem in problems:
         print(f"error: {problem}", file=stream)
-    theme = Theme.load(cfg)
-    env = make_env(cfg, theme)
     planned = [o for plan in outputs.ALL for o in plan(site, cfg)]
-    store = PageDigests(cfg, fingerprint.build_key(cfg, theme, env))
+    store = PageDigests(cfg, key)
     known = {} if clean else store.load(outdir.read_token(cfg.output_path))
     for name in sorted({o.template for o in planned if o.template}):
         env.get_template(name)  # compile once, before worker processes fork
@@ -83,7 +94,10 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
                               jobs=workers() if can_fork() else 1,
                               protected=[cfg.site_dir, cfg.content_path], known=known,
                               tick=bar.update)
-    store.save(outdir.token(result.digests), result.digests)
+    token = outdir.token(result.digests)
+    store.save(token, result.digests)
+    last.save(key=key, token=token, inputs=inputs, files=len(planned), articles=len(site.entries),
+              problems=[(p.message, p.path, p.line, p.hint) for p in problems])
     done = time.perf_counter()
     return BuildResult(result.written, result.unchanged, len(site.entries), problems,
                        done - started, {"load": loaded - started, "plan": planned_at - loaded,

@@ -97,3 +97,33 @@ class PageDigests:
             os.replace(tmp, self.path)
         except OSError:
             tmp.unlink(missing_ok=True)
+
+
+class LastBuild:
+    """What the last build into one output folder read, to skip a build when nothing changed."""
+
+    def __init__(self, cfg: Any):
+        where = hashlib.sha1(str(Path(cfg.output_path).resolve()).encode()).hexdigest()[:16]
+        self.path = Path(cfg.site_dir) / FOLDER / f"last-{where}.pickle"
+
+    def match(self, key: str, inputs: dict[str, Stamp], token: str | None) -> dict | None:
+        """The saved summary if KEY, the INPUTS and the output's TOKEN are all unchanged."""
+        try:
+            with open(self.path, "rb") as fh:
+                saved = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+            return None
+        same = (isinstance(saved, dict) and saved.get("key") == key and token is not None
+                and saved.get("token") == token and saved.get("inputs") == inputs)
+        return saved if same else None
+
+    def save(self, **record: Any) -> None:
+        """Keep RECORD (key, token, inputs, summary) for the next build."""
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            with open(tmp, "wb") as fh:
+                pickle.dump(record, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            tmp.unlink(missing_ok=True)

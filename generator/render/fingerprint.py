@@ -11,11 +11,10 @@ import jinja2
 
 import generator
 from generator.config import SiteConfig
-from generator.model.site import Entry
+from generator.model.cache import Stamp, code_key, stamp
+from generator.model.site import Entry, source_files
 from generator.model.taxonomy import Term
 from generator.render.theme import Theme
-
-_CODE = ("render", "outputs", "model")
 
 
 def _feed(value: Any, out: list[str]) -> None:
@@ -60,7 +59,20 @@ def build_key(cfg: SiteConfig, theme: Theme, env: jinja2.Environment) -> str:
                 digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
                 digest.update(path.read_bytes())
     package = Path(generator.__file__).parent
-    for sub in _CODE:
-        for path in sorted((package / sub).glob("*.py")):
-            digest.update(path.read_bytes())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.read_bytes())
+    digest.update(code_key().encode())
     return digest.hexdigest()
+
+
+def input_stamps(cfg: SiteConfig, theme: Theme) -> dict[str, Stamp]:
+    """Stamps of every file a build reads besides templates: articles and static files."""
+    stamps: dict[str, Stamp] = {}
+    content = cfg.content_path
+    for path in source_files(content) if content.is_dir() else []:
+        stamps["content/" + path.relative_to(content).as_posix()] = stamp(path)
+    for folder in theme.static_dirs:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                stamps[f"static:{folder}/{path.relative_to(folder).as_posix()}"] = stamp(path)
+    return stamps

@@ -103,3 +103,25 @@ def test_unchanged_pages_are_not_rendered_again(tmp_path):
     page.write_text("stand-in", encoding="utf-8")
     build(load_config(root), clean=True)
     assert "年轻干部奔跑计划" in page.read_text(encoding="utf-8")
+
+
+def test_nothing_changed_means_nothing_done(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    (root / "content" / "bad.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    cfg = load_config(root)
+    first = build(cfg)
+    again = build(cfg)
+    assert again.phases["load"] == 0.0  # the shortcut: inputs, settings, output all unchanged
+    assert (again.written, again.unchanged, again.articles) == (0, first.pages, first.articles)
+    assert [str(p) for p in again.problems] == [str(p) for p in first.problems] != []
+    css = root / "theme" / "static" / "css" / "style.css"
+    css.parent.mkdir(parents=True)
+    css.write_text("body{color:red}", encoding="utf-8")
+    third = build(cfg)
+    assert third.phases["load"] > 0.0 and third.written >= 1
+    assert (cfg.output_path / "css" / "style.css").read_text(encoding="utf-8") == "body{color:red}"
+    (cfg.output_path / "index.html").unlink()  # output changed behind our back: marker still ok
+    (cfg.output_path / ".wenji-output").write_text("tampered", encoding="utf-8")
+    fourth = build(cfg)
+    assert fourth.phases["load"] > 0.0 and (cfg.output_path / "index.html").is_file()

@@ -19,6 +19,7 @@ import gzip
 import json
 import random
 import re
+import resource
 import shutil
 import statistics
 import sys
@@ -125,6 +126,12 @@ def serve(root: Path, ranges: bool) -> tuple[ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its waited-for children (forked index workers)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def draw_queries(docs, count: int, seed: int) -> list[str]:
     """COUNT Chinese substrings of the corpus: 40% 2 chars, 40% 4 chars, 20% 3 or 6 chars."""
     rng = random.Random(seed)
@@ -170,9 +177,9 @@ def run_size(n: int, args: argparse.Namespace, browser) -> dict:
     cfg = load_config(site)
     loaded, _ = load_site(cfg)
     docs = [search_doc(e) for e in loaded.entries]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     build_index(docs, cfg.search.shards)
-    w_index = time.perf_counter() - started
+    w_index, w_cpu = time.perf_counter() - started, _cpu() - cpu
     log(f"[{n:,}] wenji index step {w_index:.1f} s; pagefind …")
     shutil.rmtree(out / "pagefind", ignore_errors=True)
     pf = measure.run([sys.executable, "-m", "pagefind", "--site", str(out), "--glob", PAGEFIND_GLOB,
@@ -214,7 +221,7 @@ def run_size(n: int, args: argparse.Namespace, browser) -> dict:
     med = {k: {L: statistics.median(b for q, b in v.items() if len(q) == L) for L in (2, 4)}
            for k, v in bytes_.items()}
     return {"n": n, "queries": queries, "truth": [len(t) for t in truth],
-            "wenji": {"bytes": w_bytes, "files": w_files, "index_s": w_index,
+            "wenji": {"bytes": w_bytes, "files": w_files, "index_s": w_index, "cpu_s": w_cpu,
                       "build_s": built.wall, "recall_precision": score(wenji_found, truth),
                       "found": [len(f) for f in wenji_found], "query_bytes": med["wenji"],
                       "query_bytes_norange": med["wenji_norange"], "per_query": bytes_["wenji"]},
@@ -261,6 +268,8 @@ def report(runs: list[dict], info: dict) -> str:
             ("index files", f"{w['files']:,}", f"{p['files']:,}", results.ratio(w["files"], p["files"])),
             ("indexing time", f"{w['index_s']:.1f} s", f"{p['index_s']:.1f} s",
              results.ratio(w["index_s"], p["index_s"])),
+            ("indexing CPU time", f"{w['cpu_s']:.1f} s", f"{p['cpu_s']:.1f} s",
+             results.ratio(w["cpu_s"], p["cpu_s"])),
             ("bytes per 2-char query", kb(w["query_bytes"][2]), kb(p["query_bytes"][2]),
              results.ratio(w["query_bytes"][2], p["query_bytes"][2])),
             ("bytes per 4-char query", kb(w["query_bytes"][4]), kb(p["query_bytes"][4]),

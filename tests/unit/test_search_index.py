@@ -244,3 +244,12 @@ def test_shard_count_follows_size():
     assert -(-100_000 // chunk) <= search_index.MAX_CHUNKS
     assert -(-300_000_000 // text_bytes) <= search_index.MAX_TEXT_FILES
     assert search_index.MAX_SHARDS + search_index.MAX_CHUNKS + search_index.MAX_TEXT_FILES + 4 < 1000
+
+
+def test_empty_and_bodiless_sites():
+    empty = build_index([])
+    assert json.loads(empty["manifest.json"])["docs"] == 0
+    assert Index(empty.__getitem__).search("测试") == []
+    files = build_index([SearchDoc("只有标题", "a/", "", "2020-01-01")])
+    ix = Index(files.__getitem__)
+    assert [h.doc for h in ix.search("标题")] == [0] and ix.text(0) == ""

@@ -653,6 +653,7 @@
     var from = anchor < 0 ? 0 : Math.max(0, anchor - BEFORE);
     var to = Math.min(x[2], from + WINDOW);
     from = Math.max(0, Math.min(from, to - WINDOW));
+    if (to <= from) return;  // an empty body
     var text = await index.units(x[0], x[1] + from, x[1] + to);
     if (/^[\uDC00-\uDFFF]/.test(text)) text = text.slice(1);  // cut through a surrogate pair
     if (/[\uD800-\uDBFF]$/.test(text)) text = text.slice(0, -1);

@@ -94,6 +94,10 @@ def discard(folder: Path, out_dir: Path) -> None:
     try:  # first child: detach a grandchild that deletes, then leave at once
         os.setsid()
         if os.fork() == 0:
+            null = os.open(os.devnull, os.O_RDWR)  # hold no pipe of the caller open
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
+            os.closerange(3, 1024)
             os.nice(10)
             _empty_trash(out_dir)
     finally:

@@ -1,0 +1,141 @@
+"""The preview server under load from another process while the site is rebuilt with edits.
+
+A client process sends bounded load (4 threads, at most 15 s) over every page of a real site
+and some missing ones, while the test edits every article and rebuilds five times. Every
+article title carries the version of the edit ("〔v3〕"), so a page built from one complete
+build shows one version only: a page mixing versions, or cut short, would be a half-written
+output. Checks: no failed request (every status 200, or 404 for the missing pages), every HTML
+body parses and ends with </html>, one version per page, and a client thread never sees a
+version older than one it has already seen.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from generator.build import build
+from generator.config import load_config, override
+from generator.serve import PreviewServer
+
+ARTICLES = 60
+REBUILDS = 5
+
+CLIENT = r'''
+import http.client, json, random, re, sys, threading, time
+import lxml.html
+
+port, paths, missing, seconds, per_thread = json.loads(sys.stdin.read())
+results, lock = [], threading.Lock()
+stop = time.monotonic() + seconds
+
+
+def get(path):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", path)
+        res = conn.getresponse()
+        return res.status, res.getheader("Content-Type", ""), res.read()
+    finally:
+        conn.close()
+
+
+def worker(n):
+    rng, seen, mine = random.Random(n), -1, []
+    for _ in range(per_thread):
+        if time.monotonic() > stop:
+            break
+        path = rng.choice(missing) if rng.random() < 0.1 else rng.choice(paths)
+        row = {"path": path, "expect": 404 if path in missing else 200}
+        try:
+            row["status"], ctype, body = get(path)
+        except Exception as exc:
+            row["error"] = repr(exc)
+            mine.append(row)
+            continue
+        if ctype.startswith("text/html"):
+            text = body.decode("utf-8")
+            row["ends"] = text.rstrip().endswith("</html>")
+            try:
+                row["parses"] = lxml.html.document_fromstring(body).find("body") is not None
+            except Exception as exc:
+                row["parses"] = repr(exc)
+            versions = sorted({int(v) for v in re.findall(r"〔v(\d+)〕", text)})
+            row["versions"] = versions
+            if versions:
+                row["backwards"] = versions[0] < seen
+                seen = max(seen, versions[-1])
+        mine.append(row)
+    with lock:
+        results.extend(mine)
+
+
+threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+for t in threads:
+    t.start()
+print("ready", flush=True)
+for t in threads:
+    t.join()
+print(json.dumps(results))
+'''
+
+
+def write_site(root: Path, version: int) -> None:
+    """A site of ARTICLES articles whose titles and bodies carry VERSION."""
+    (root / "content").mkdir(parents=True, exist_ok=True)
+    (root / "site.yml").write_text("title: 负载测试\nper_page: 10\n", encoding="utf-8")
+    for i in range(ARTICLES):
+        (root / "content" / f"a{i:03d}.md").write_text(
+            f"---\ntitle: 第{i}篇〔v{version}〕\ndate: 2020-{i % 12 + 1:02d}-{i % 27 + 1:02d}\n"
+            f"slug: a{i:03d}\naccount: 号{i % 4}\ntags: [标签{i % 7}]\n---\n\n"
+            + f"这是第{i}篇文章的正文，第{version}版。\n\n" * 30, encoding="utf-8")
+
+
+def test_preview_serves_whole_pages_while_rebuilding_under_load(tmp_path):
+    site, out = tmp_path / "site", tmp_path / "out"
+    write_site(site, 0)
+
+    def builder() -> None:
+        build(override(load_config(site), output_dir=str(out)), stream=io.StringIO())
+
+    with PreviewServer(builder, out, stream=io.StringIO()) as server:
+        assert server.rebuild()
+        paths = sorted("/" + quote(p.relative_to(out).as_posix().removesuffix("index.html"))
+                       for p in out.rglob("*") if p.is_file() and p.name != ".wenji-output")
+        assert len(paths) > ARTICLES
+        missing = ["/no/such/page/", "/2020/13/x/", "/tags/" + quote("不存在") + "/",
+                   "/missing.css"]
+        client = subprocess.Popen([sys.executable, "-c", CLIENT], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert client.stdin is not None and client.stdout is not None
+        client.stdin.write(json.dumps([server.port, paths, missing, 15, 400]))
+        client.stdin.close()
+        assert client.stdout.readline().strip() == "ready"
+        built = []
+        for version in range(1, REBUILDS + 1):
+            time.sleep(0.3)
+            write_site(site, version)
+            started = time.monotonic()
+            assert server.rebuild(f"version {version}")
+            built.append(time.monotonic() - started)
+        output = client.stdout.read()
+        assert client.wait(60) == 0, client.stderr.read() if client.stderr else ""
+    rows = json.loads(output)
+    assert len(rows) >= 200, f"only {len(rows)} requests"
+    failed = [r for r in rows if "error" in r or r["status"] != r["expect"]]
+    assert failed == []
+    html_rows = [r for r in rows if "ends" in r]
+    assert len(html_rows) > len(rows) // 2
+    assert [r for r in html_rows if not (r["ends"] and r["parses"] is True)] == []
+    assert [r for r in html_rows if len(r["versions"]) > 1] == []  # one build per page
+    assert [r for r in html_rows if r.get("backwards")] == []
+    seen = {v for r in html_rows for v in r["versions"]}
+    assert len(seen) >= 3, f"the load saw versions {sorted(seen)} only"
+    article = [r for r in html_rows if re.fullmatch(r"/2020/\d\d/a\d{3}/", r["path"])]
+    assert article and all(len(r["versions"]) == 1 for r in article)

@@ -20,7 +20,7 @@ from generator.errors import FrontMatterError, GeneratorError, OutputCollisionEr
 from generator.model import cache, frontmatter, taxonomy
 from generator.model.article import Article, FrontMatter
 from generator.model.taxonomy import Term
-from generator.render import markdown, urls
+from generator.render import media, markdown, urls
 
 PARALLEL_FROM = 300
 """Collections at least this large are loaded by a pool of worker processes."""
@@ -150,6 +150,7 @@ def load_entry(path: Path, pattern: str, per_minute: int) -> Entry:
     words = markdown.word_count(plain)
     summary = front.summary or _SPACE.sub(" ", plain[: SUMMARY_CHARS * 2]).strip()[:SUMMARY_CHARS]
     url = urls.article_url(pattern, slug, front.day)
+    html = media.relocate(html, url)
     digest = hashlib.sha1(raw + b"\0" + url.encode("utf-8")).hexdigest()
     return Entry(front, article, slug, url, plain, html, path, words,
                  markdown.reading_minutes(words, per_minute), summary, digest)

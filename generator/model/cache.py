@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import zlib
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,6 @@ import generator
 
 FOLDER = ".wenji-cache"
 """Cache folder inside the site folder (safe to delete at any time)."""
-_NAME = "entries.pickle"
 _SOURCES = ("model/article.py", "model/frontmatter.py", "model/site.py", "render/markdown.py",
             "render/urls.py", "model/cache.py")
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "nh3", "PyYAML")
@@ -42,32 +42,59 @@ def code_key() -> str:
 
 
 class EntryCache:
-    """One pickle of {relative path: (stamp, loaded item)} valid for one KEY of settings."""
+    """{relative path: (stamp, loaded item)} valid for one KEY of settings, in SHARDS pickles.
+
+    Only the shards holding a changed file are written again, so editing one article of a
+    large collection rewrites a small part of the cache.
+    """
+
+    SHARDS = 64
 
     def __init__(self, folder: Path, *settings: Any):
-        self.path = folder / _NAME
+        self.folder = folder
         self.key = (code_key(), *settings)
+        self.loaded: dict[int, dict[str, Stamp]] = {}
+
+    def _shard(self, rel: str) -> int:
+        return zlib.crc32(rel.encode("utf-8")) % self.SHARDS
+
+    def _path(self, shard: int) -> Path:
+        return self.folder / f"entries-{shard:02d}.pickle"
 
     def load(self) -> dict[str, tuple[Stamp, Any]]:
-        """The cached items, or nothing when the cache is missing, stale or unreadable."""
-        try:
-            with open(self.path, "rb") as fh:
-                key, items = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError,
-                ImportError):
-            return {}
-        return items if key == self.key else {}
+        """The cached items (a stale, missing or unreadable shard just contributes nothing)."""
+        items: dict[str, tuple[Stamp, Any]] = {}
+        for shard in range(self.SHARDS):
+            try:
+                with open(self._path(shard), "rb") as fh:
+                    key, part = pickle.load(fh)
+            except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError,
+                    AttributeError, ImportError):
+                continue
+            if key == self.key:
+                items.update(part)
+                self.loaded[shard] = {rel: value[0] for rel, value in part.items()}
+        return items
 
     def save(self, items: dict[str, tuple[Stamp, Any]]) -> None:
-        """Replace the cache atomically; a site folder we cannot write to just goes uncached."""
-        tmp = self.path.with_name(f"{_NAME}.{os.getpid()}.tmp")
+        """Write the shards whose files changed; a read-only site folder just goes uncached."""
+        parts: dict[int, dict[str, tuple[Stamp, Any]]] = {s: {} for s in range(self.SHARDS)}
+        for rel, value in items.items():
+            parts[self._shard(rel)][rel] = value
         try:
-            self.path.parent.mkdir(exist_ok=True)
-            with open(tmp, "wb") as fh:
-                pickle.dump((self.key, items), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
+            self.folder.mkdir(exist_ok=True)
+            for shard, part in parts.items():
+                stamps = {rel: value[0] for rel, value in part.items()}
+                if self.loaded.get(shard) == stamps and self._path(shard).exists():
+                    continue
+                tmp = self._path(shard).with_name(f"entries-{shard:02d}.{os.getpid()}.tmp")
+                with open(tmp, "wb") as fh:
+                    pickle.dump((self.key, part), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, self._path(shard))
+                self.loaded[shard] = stamps
         except OSError:
-            tmp.unlink(missing_ok=True)
+            for tmp in self.folder.glob("entries-*.tmp"):
+                tmp.unlink(missing_ok=True)
 
 
 class PageDigests:

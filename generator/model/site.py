@@ -224,8 +224,7 @@ def _load_cached(paths: list[Path], cfg: SiteConfig, clean: bool) -> list[Any]:
             todo.append(path)
     for path, item in zip(todo, _load_all(todo, cfg)):
         items[path.relative_to(cfg.content_path).as_posix()] = item
-    if todo or len(old) != len(items):
-        store.save({rel: (stamps[rel], item) for rel, item in items.items()})
+    store.save({rel: (stamps[rel], item) for rel, item in items.items()})
     return [items[p.relative_to(cfg.content_path).as_posix()] for p in paths]
 
 

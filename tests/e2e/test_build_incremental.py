@@ -82,7 +82,8 @@ def test_a_corrupt_cache_is_ignored(tmp_path):
     root = tmp_path / "site"
     shutil.copytree(FIXTURE, root)
     (root / cache.FOLDER).mkdir()
-    (root / cache.FOLDER / "entries.pickle").write_bytes(b"not a pickle")
+    for shard in range(cache.EntryCache.SHARDS):
+        (root / cache.FOLDER / f"entries-{shard:02d}.pickle").write_bytes(b"not a pickle")
     site, problems = load_site(load_config(root), cached=True)
     assert len(site.entries) == 13 and problems == []
 

@@ -50,26 +50,34 @@ def summarize(markdown: str, limit: int = 120) -> str | None:
     return None
 
 
+def _inline(value: str | None) -> str | None:
+    """A one-line metadata value, minus reader-session values in any URL it quotes."""
+    text = normalize.inline(value)
+    return secrets.scrub_text(text) if text else text
+
+
 def clean(raw: RawDoc, rules: ImportConfig, *, auto_tags: int | None = None) -> Article:
     """Turn one RawDoc into an Article: clean body, normalised fields, summary and tags."""
     md = body_markdown(raw)
-    title = normalize.inline(raw.title) or ""
+    title = _inline(raw.title) or ""
     text = normalize.plain(md)
     n_auto = rules.auto_tags if auto_tags is None else auto_tags
     front = FrontMatter(
         title=title,
         date=raw.date,
-        account=normalize.inline(raw.account),
-        account_id=normalize.inline(raw.account_id),
-        author=normalize.inline(raw.author),
+        account=_inline(raw.account),
+        account_id=_inline(raw.account_id),
+        author=_inline(raw.author),
         url=secrets.scrub_url(normalize.inline(raw.url)),
-        source=normalize.inline(raw.source),
-        summary=normalize.inline(raw.summary) or summarize(md),
+        source=_inline(raw.source),
+        summary=_inline(raw.summary) or summarize(md),
         cover=secrets.scrub_url(normalize.inline(raw.cover)),
-        tags=tags.merge(raw.tags, tags.rule_tags(title, text, rules.tag_rules),
+        tags=tags.merge([secrets.scrub_text(t) for t in raw.tags],
+                        tags.rule_tags(title, text, rules.tag_rules),
                         tags.auto_tags(title, text, n_auto)),
-        status=normalize.inline(raw.status),
+        status=_inline(raw.status),
         imported_from=PurePath(raw.input).name or raw.input,
-        extra=dict(raw.extra),
+        extra={k: secrets.scrub_text(v) if isinstance(v, str) else v
+               for k, v in raw.extra.items()},
     )
     return Article(front, md)

@@ -104,9 +104,9 @@ def test_no_session_value_survives_import_and_build(tmp_path):
     code = main(["import", "--site", str(site), str(raw), "--report",
                  str(site / "import-report.json")], out, err)
     assert code == 0, err.getvalue()
-    assert "7 imported" in out.getvalue() and "2 not articles" in out.getvalue()
+    assert "8 imported" in out.getvalue() and "2 not articles" in out.getvalue()
     assert main(["build", "--site", str(site)], out, err) == 0, err.getvalue()
-    assert len(list((site / "content").glob("*.md"))) == 7
+    assert len(list((site / "content").glob("*.md"))) == 8
     assert (site / "public" / "search").is_dir()
     assert leaks(site) == {}
 

@@ -8,15 +8,13 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
+from generator.model import frontmatter
 from generator.model.article import CHINA_TZ
 
 _JS_ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~\"'])")
 _CN_DATE = re.compile(
     r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*(\d{1,2})\s*[:：]\s*(\d{2}))?")
-_ISO_DATE = re.compile(
-    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2})?)?$")
 # "[account]-2021-8-15-title.md", the naming used by html2text article collections.
 _CONVENTION = re.compile(r"^\[(?P<account>[^\]]+)\]-(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
                          r"-(?P<title>.+)$")
@@ -82,23 +80,12 @@ def parse_date(value: object) -> dt.date | dt.datetime | None:
         except (OverflowError, OSError, ValueError):
             return None
     text = str(value).strip().strip("\"'‘’“”")
-    m = _ISO_DATE.match(text)
-    if not m:
-        return parse_cn_date(text)
-    y, mo, d, h, mi, s, tz = m.groups()
+    text = re.sub(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})", r"\1-\2-\3", text)
+    text = re.sub(r"(?<=\d)[T ]+(?=\d{1,2}:)", "T", text, count=1)
     try:
-        if h is None:
-            return dt.date(int(y), int(mo), int(d))
-        zone = CHINA_TZ
-        if tz == "Z":
-            zone = dt.timezone.utc
-        elif tz:
-            sign = -1 if tz[0] == "-" else 1
-            digits = tz[1:].replace(":", "")
-            zone = dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
-        return dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0), tzinfo=zone)
-    except ValueError:
-        return None
+        return frontmatter.parse_date(text)
+    except (ValueError, OverflowError):
+        return parse_cn_date(text)
 
 
 def name_convention(path: Path) -> tuple[str | None, dt.date, str] | None:

@@ -18,7 +18,6 @@ import json
 import re
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import quote
 
@@ -27,7 +26,8 @@ import pytest
 from generator.build import build
 from generator.cli import main
 from generator.config import load_config
-from tests.e2e.test_hostile import PAYLOADS, make_hostile_site, make_import_inputs
+from tests.e2e.test_hostile import PAYLOADS, make_hostile_site
+from tests.e2e.test_hostile_import import make_import_inputs
 
 pytestmark = pytest.mark.browser
 

@@ -89,8 +89,9 @@ def change(site: Path, k: int) -> str:
     """Add, edit or delete an article; return the output file that must show the change."""
     content = site / "content"
     if k % 3 == 0:
-        (content / f"2021-03-{k % 28 + 1:02d}-new{k}.md").write_text(
-            f"---\ntitle: 新文章{k}\ndate: 2021-03-{k % 28 + 1:02d}\nslug: new{k}\n---\n\n第{k}次新加的文章。\n",
+        day = f"2021-03-{k % 28 + 1:02d}"
+        (content / f"{day}-new{k}.md").write_text(
+            f"---\ntitle: 新文章{k}\ndate: {day}\nslug: new{k}\n---\n\n第{k}次新加的文章。\n",
             encoding="utf-8")
         return f"2021/03/new{k}/index.html"
     victim = sorted(content.glob("2020-*.md"))[k]

@@ -21,8 +21,10 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SECRETS = {
     "uin": "MzE0MTU5MjY1Mw==", "user_uin": "3141592653",
     "key": "7e3f1a0c9b8d4e6f2a5c7b9d1e3f5a7c9b1d3e5f7a9c1b3d5e7f9a1c3b5d7e9f",
-    "pass_ticket": "Xq7Lp2Zr9Vt4Wm8Ks3Nd6Fh1Jg5Bc0YaQ", "appmsg_token": "1351_SeCrEtAppMsgToKeN9qWz~~",
-    "wxtoken": "5150271828", "exportkey": "AZsEcReTeXpOrTkEy42xQ", "devicetype": "android-SECRETDEV29",
+    "pass_ticket": "Xq7Lp2Zr9Vt4Wm8Ks3Nd6Fh1Jg5Bc0YaQ",
+    "appmsg_token": "1351_SeCrEtAppMsgToKeN9qWz~~",
+    "wxtoken": "5150271828", "exportkey": "AZsEcReTeXpOrTkEy42xQ",
+    "devicetype": "android-SECRETDEV29",
 }
 REAL_TOKEN = "1351_POqHaGSzm%2BiZUvj%2F6HX-2WlAp0Sj2wwrGrk9bw~~"
 """The appmsg_token in the script of the real profile page specimen."""
@@ -50,12 +52,15 @@ def exporter_page_with_session() -> str:
             f"window.wxtoken = params['wxtoken'] || '{SECRETS['wxtoken']}';",
         "window.pass_ticket = params['pass_ticket'] || '';":
             f"window.pass_ticket = params['pass_ticket'] || '{SECRETS['pass_ticket']}';",
-        'window.appmsg_token = "" || "";': f'window.appmsg_token = "{SECRETS["appmsg_token"]}" || "";',
-        "window.user_uin = ('0' || '') * 1;": f"window.user_uin = ('{SECRETS['user_uin']}' || '') * 1;",
+        'window.appmsg_token = "" || "";':
+            f'window.appmsg_token = "{SECRETS["appmsg_token"]}" || "";',
+        "window.user_uin = ('0' || '') * 1;":
+            f"window.user_uin = ('{SECRETS['user_uin']}' || '') * 1;",
         "https://mp.weixin.qq.com/s/JJyPUpHLM2bGvfk5FNvTUA":
             "https://mp.weixin.qq.com/s/JJyPUpHLM2bGvfk5FNvTUA?" + session_query(),
-        "content_noencode: JsDecode('今年，": "content_noencode: JsDecode('会话链接 https://mp.weixin"
-            ".qq.com/s?__biz=MzI2NDk5NzA0Mw==&mid=1&idx=1&" + session_query() + " 。今年，",
+        "content_noencode: JsDecode('今年，": "content_noencode: JsDecode('会话链接 "
+            "https://mp.weixin.qq.com/s?__biz=MzI2NDk5NzA0Mw==&mid=1&idx=1&" + session_query()
+            + " 。今年，",
     }
     for old, new in swaps.items():
         assert old in page, old
@@ -114,8 +119,8 @@ def test_no_session_value_survives_import_and_build(tmp_path):
     content = "\n".join(p.read_text("utf-8") for p in (site / "content").glob("*.md"))
     assert "https://mp.weixin.qq.com/s?__biz=MzAwOTg2MTg5OA==&mid=503144501&idx=1" in content
     assert "https://example.com/read?ok=1" in content
-    assert "https://mmbiz.qpic.cn/mmbiz_jpg/D06ibj7IEUP7Mfl6ZgpGbWia0DzpylEmXQAuWHcnwUtfmRnibQVu96" \
-           "HibLjNGqfsSAibiaRY38icAvlVn2WyfE9tK21UA/0?wx_fmt=jpeg" in content
+    assert ("https://mmbiz.qpic.cn/mmbiz_jpg/D06ibj7IEUP7Mfl6ZgpGbWia0DzpylEmXQAuWHcnwUtfmRnib"
+            "QVu96HibLjNGqfsSAibiaRY38icAvlVn2WyfE9tK21UA/0?wx_fmt=jpeg") in content
     assert "url: https://mp.weixin.qq.com/s/JJyPUpHLM2bGvfk5FNvTUA\n" in content
 
 
@@ -125,7 +130,8 @@ def test_the_search_is_done_in_every_encoding(tmp_path):
     (tmp_path / "a.txt").write_text(f"x={needle}", "utf-8")
     (tmp_path / "b.bin").write_bytes(needle.encode("utf-16-le"))
     (tmp_path / "c.json.gz").write_bytes(gzip.compress(needle.encode()))
-    (tmp_path / "d.html").write_text(quote(NEEDLES["real appmsg_token (decoded)"], safe=""), "utf-8")
+    decoded = NEEDLES["real appmsg_token (decoded)"]
+    (tmp_path / "d.html").write_text(quote(decoded, safe=""), "utf-8")
     (tmp_path / "e.txt").write_text("nothing here", "utf-8")
     assert sorted(leaks(tmp_path)) == ["a.txt", "b.bin", "c.json.gz", "d.html"]
 
@@ -135,6 +141,7 @@ def test_pasted_urls_in_escaped_text_lose_their_session_values():
     from generator.clean.secrets import scrub_text
 
     text = (r"见 https://mp.weixin.qq.com/s?\_\_biz=MzA==&mid=2&idx=1&pass\_ticket=PT1"
-            r"&appmsg\_token=1351\_TOK~~&wxtoken=515&uin=MzE 和 https://example.com/a?pass\_ticket=X&k=1")
+            r"&appmsg\_token=1351\_TOK~~&wxtoken=515&uin=MzE 和 "
+            r"https://example.com/a?pass\_ticket=X&k=1")
     assert scrub_text(text) == (r"见 https://mp.weixin.qq.com/s?\_\_biz=MzA==&mid=2&idx=1 和 "
                                 r"https://example.com/a?k=1")

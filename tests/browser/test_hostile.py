@@ -241,6 +241,16 @@ def test_search_for_every_payload_runs_nothing(browser, hostile_site):
         found.update({"typed " + p[:12]: problems} if (problems := check(page)) else {})
     results = page.evaluate(SEARCH_ALL, PAYLOADS)
     found.update({q: ran + risky for q, _, ran, risky in results if ran or risky})
+    # the account and tag filters list hostile names, also one taken from the URL
+    page.goto(f"{base}?q=alert&tag={quote(PAYLOADS[3], safe='')}", wait_until="load")
+    page.wait_for_function(FINISHED, arg="alert")
+    page.evaluate("document.getElementById('search-facets').open = true")  # opened if filtered
+    page.wait_for_function("document.querySelectorAll('#search-tag option').length > 20")
+    tags = page.eval_on_selector_all("#search-tag option", "os => os.map(o => o.value)")
+    assert PAYLOADS[3] in tags and page.input_value("#search-tag") == PAYLOADS[3]
+    page.select_option("#search-account", index=1)
+    page.wait_for_function("new URLSearchParams(location.search).has('account')")
+    found.update({"facets": problems} if (problems := check(page)) else {})
     assert found == {}
     assert sum(status.startswith("找到") for _, status, _, _ in results) >= len(PAYLOADS) * 0.8
     assert page.dialogs == [] and page.errors == []

@@ -7,6 +7,7 @@ off or otherwise odd is unescaped by hand instead.
 from __future__ import annotations
 
 import ast
+import warnings
 import re
 
 WRAPPED = re.compile(r"text\s*:\s*[bBrRuU]{0,2}['\"]")
@@ -35,7 +36,10 @@ def unwrap(raw: str) -> list[tuple[int, str]]:
 def _literal(expr: str) -> str:
     """Decode a Python string (or bytes) literal; unescape by hand when it is cut off or odd."""
     try:
-        value = ast.literal_eval(expr)
+        with warnings.catch_warnings():  # odd escapes in scraped text are not our warnings
+            warnings.simplefilter("ignore", SyntaxWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            value = ast.literal_eval(expr)
     except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
         value = None
     if isinstance(value, bytes):

@@ -173,6 +173,7 @@ def watched(context: Any) -> Any:
     return page
 
 
+@pytest.mark.slow  # 30-60 s on two cores: some 250 pages
 def test_no_built_page_runs_or_carries_a_payload(browser, hostile_site):
     out, base = hostile_site["out"], hostile_site["url"]
     paths = ["/" + quote(p.relative_to(out).as_posix().removesuffix("index.html"))

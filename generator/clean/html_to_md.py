@@ -15,6 +15,7 @@ file so `images.localize` can swap in a local copy later.
 
 from __future__ import annotations
 
+import html.entities as html_entities
 import re
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
@@ -46,7 +47,18 @@ def parse(html: str) -> BeautifulSoup:
     """Parse untrusted HTML; a duplicate attribute is kept as `data-duplicate-NAME`."""
     def on_duplicate(attrs: dict, key: str, value: str) -> None:
         attrs.setdefault(f"data-duplicate-{key}", value)
+    html = _BARE_AMP.sub(_bare_amp, html)
     return BeautifulSoup(html, "html.parser", on_duplicate_attribute=on_duplicate)
+
+
+# "&mid=1" in a pasted URL is text, not the entity ∣: like a browser, decode a named reference
+# without ';' only for the legacy names HTML allows that for (&nbsp, &amp, &copy…).
+_BARE_AMP = re.compile(r"&([A-Za-z][A-Za-z0-9]*)(?![A-Za-z0-9;])")
+_LEGACY = {name for name in html_entities.html5 if not name.endswith(";")}
+
+
+def _bare_amp(m: re.Match[str]) -> str:
+    return m.group(0) if m.group(1) in _LEGACY else "&amp;" + m.group(1)
 
 
 def _attr(tag: Tag, name: str) -> str:

@@ -174,3 +174,10 @@ def test_tencent_video_frames_become_links_and_other_frames_vanish():
            'vid=m0713abc&amp;width=500"></iframe><iframe src="https://evil.example/x?vid=1">'
            '</iframe><p>后</p>')
     assert convert(src) == "前\n\n[视频](https://v.qq.com/x/page/m0713abc.html)\n\n后\n"
+
+
+def test_bare_ampersand_names_in_pasted_urls_stay_text():
+    from generator.clean.html_to_md import convert
+
+    out = convert("<p>https://mp.weixin.qq.com/s?__biz=X&mid=1&idx=2 &copy 2020</p>")
+    assert "&mid=1&idx=2" in out and "∣" not in out and "© 2020" in out

@@ -37,9 +37,12 @@ class Series:
     runs: list[measure.Measured] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
     feeds: list[int] = field(default_factory=list)
+    stale: list[measure.Measured] = field(default_factory=list)
+    """Rebuilds during which Wenji's own code changed (its caches rightly miss): left out."""
 
     def good(self) -> list[measure.Measured]:
-        return [r for r in self.runs if r.ok]
+        ok = [r for r in self.runs if r.ok]
+        return [r for r in ok if r not in self.stale] or ok
 
     @property
     def wall(self) -> float:
@@ -70,11 +73,19 @@ def log(*args: object) -> None:
     print(*args, file=sys.stderr, flush=True)
 
 
-def measured(tool: tools.Tool, label: str, series: Series, args: argparse.Namespace) -> None:
-    """Run TOOL's build once, record it in SERIES and log one line."""
+def measured(tool: tools.Tool, label: str, series: Series, args: argparse.Namespace,
+             code: str | None = None) -> None:
+    """Run TOOL's build once, record it in SERIES and log one line.
+
+    CODE is the digest of Wenji's code at the cold build a rebuild follows: a rebuild after the
+    code changed (someone editing the checkout) is logged and left out of the medians.
+    """
     os.sync()  # flush the previous build's writes so they do not land inside this measurement
     m = measure.run(tool.cmd, cwd=tool.site, env=tool.env, with_pss=args.pss)
     series.runs.append(m)
+    if code is not None and tools.code_digest() != code:
+        series.stale.append(m)
+        label += " (code changed)"
     pages = tools.count_files(tool.output, ".html") if m.ok else 0
     feeds = tools.count_files(tool.output, ".xml") if m.ok else 0
     if m.ok:
@@ -115,12 +126,13 @@ def bench_size(n: int, args: argparse.Namespace) -> dict:
         for name in rotated:
             tool = builders[name]
             tool.clear()
+            code = tools.code_digest()
             measured(tool, f"{name} cold", series[name], args)
             if name == "wenji" and rebuild and series[name].runs[-1].ok and not args.no_rebuilds:
-                measured(rebuild, "wenji no-op", noop, args)
+                measured(rebuild, "wenji no-op", noop, args, code)
                 path, old = edit_one(rebuild.site, n, r)
                 try:
-                    measured(rebuild, "wenji edit one", edit, args)
+                    measured(rebuild, "wenji edit one", edit, args, code)
                 finally:
                     path.write_bytes(old)
     return {"n": n, "series": series, "noop": noop, "edit": edit}
@@ -179,8 +191,14 @@ def rebuild_table(res: dict) -> str:
         rows.append([s.label, secs(s.wall), mb(s.rss), ratio(s.wall, full), verdict(target)])
     if not rows:
         return ""
-    return results.table(["rebuild", "wall s", "peak RSS MB", "vs Hugo full build",
+    text = results.table(["rebuild", "wall s", "peak RSS MB", "vs Hugo full build",
                           "< 1/10 of Hugo and < 1 s"], rows)
+    for s in (res["noop"], res["edit"]):
+        if s.stale:
+            kept = "left out" if len(s.stale) < len(s.runs) else "kept: no other runs"
+            text += (f"\n\n{s.label}: in {len(s.stale)} of {len(s.runs)} rounds Wenji's code changed "
+                     f"during the round, so its caches missed ({kept}).")
+    return text
 
 
 def markdown(all_results: list[dict], info: dict[str, str], args: argparse.Namespace) -> str:
@@ -203,7 +221,8 @@ def data(all_results: list[dict], info: dict[str, str]) -> dict:
         entry = {"n": res["n"], "builds": {}}
         for s in [*res["series"].values(), res["noop"], res["edit"]]:
             if s.runs:
-                entry["builds"][s.label] = {"runs": [results.run_record(m) for m in s.runs],
+                entry["builds"][s.label] = {"runs": [dict(results.run_record(m), code_changed=m in s.stale)
+                                                     for m in s.runs],
                                             "pages": s.pages, "feeds": s.feeds,
                                             "median_wall": s.wall, "median_peak_rss": s.rss}
         out["sizes"].append(entry)

@@ -7,6 +7,7 @@ pays for a wrapper process the others do not.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import shutil
@@ -95,6 +96,17 @@ def wenji(corpus: Path, *, clean: bool = True) -> Tool:
 
 
 BUILDERS = {"hugo": hugo, "pelican": pelican, "wenji": wenji}
+
+
+def code_digest() -> str:
+    """Size and mtime of every file of Wenji's code and default theme (changes when someone edits them)."""
+    h = hashlib.sha1()
+    for folder in (REPO / "generator", REPO / "themes"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                st = path.stat()
+                h.update(f"{path.relative_to(REPO)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
 
 
 def count_files(folder: Path, suffix: str) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import signal
 import hashlib
+import os
 import shutil
 import sys
 import time
@@ -65,7 +66,8 @@ def bench_shape(args: argparse.Namespace, shape: str) -> dict:
     site = args.work / f"import-{args.n}" / f"site-{shape}"
     site.mkdir(parents=True, exist_ok=True)
     (site / "site.yml").write_text(SITE_YML, encoding="utf-8")
-    cmd = [sys.executable, "-m", "generator", "import", str(raw), "--site", ".", "--no-progress"]
+    cmd = [sys.executable, "-m", "generator", "import", os.path.relpath(raw, site), "--site", ".",
+           "--no-progress"]
     runs, reruns = [], []
     for r in range(args.repeat):
         shutil.rmtree(site / "content", ignore_errors=True)
@@ -115,7 +117,7 @@ def markdown(res: list[dict], info: dict[str, str], args: argparse.Namespace) ->
              "into an empty content folder, then one re-import over the result.", "",
              results.machine_lines(info), "",
              results.table(["run", "wall s", "CPU s", "peak RSS MB", "pages/s", "peak < 2 GB", "summary line"],
-                           rows)]
+                           rows, left=[-1])]
     return "\n".join(parts)
 
 

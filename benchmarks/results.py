@@ -50,10 +50,12 @@ def verdict(ok: bool | None) -> str:
     return "–" if ok is None else ("✅" if ok else "❌")
 
 
-def table(header: Sequence[str], rows: Iterable[Sequence[object]], right: int = 1) -> str:
-    """A Markdown table; columns from index RIGHT on are right-aligned."""
-    lines = ["| " + " | ".join(header) + " |",
-             "|" + "|".join("---" if i < right else "---:" for i in range(len(header))) + "|"]
+def table(header: Sequence[str], rows: Iterable[Sequence[object]], right: int = 1,
+          left: Sequence[int] = ()) -> str:
+    """A Markdown table; columns from index RIGHT on are right-aligned, except those in LEFT."""
+    align = ["---" if i < right or i in left or i - len(header) in left else "---:"
+             for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
@@ -149,13 +150,15 @@ def _emit_all(emitter: _Emitter, jobs: int, tick: Callable[[int], None]) -> Writ
     result = WriteResult()
     if jobs > 1:
         _JOB = emitter
-        try:
+        gc.freeze()  # the site's objects move out of the collector's reach: workers that run
+        try:         # a collection would otherwise touch (and so copy) every page they share
             with multiprocessing.get_context("fork").Pool(jobs, die_with_parent) as pool:
                 for (lo, hi), r in zip(bounds, pool.imap(_run_chunk, bounds)):
                     _tally(result, r, emitter.outputs)
                     tick(hi - lo)
         finally:
             _JOB = None
+            gc.unfreeze()
     else:
         for lo, hi in bounds:
             _tally(result, emitter.run(range(lo, hi)), emitter.outputs)

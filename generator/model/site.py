@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import re
 import threading
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 from generator.config import SiteConfig
 from generator.errors import FrontMatterError, GeneratorError, OutputCollisionError
 from generator.model import cache, frontmatter, taxonomy
-from generator.model.article import Article, FrontMatter
+from generator.model.article import FrontMatter
 from generator.model.taxonomy import Term
 from generator.render import media, markdown, urls
 
@@ -32,18 +33,20 @@ _SPACE = re.compile(r"\s+")
 
 @dataclass(eq=False, slots=True)
 class Entry:
-    """One publishable article: its front matter, rendered body and place in the site."""
+    """One publishable article: its front matter, rendered body and place in the site.
+
+    The body's HTML and plain text are kept zlib-compressed (a third of their size as str):
+    a site holds every entry in memory, and the render workers share them copy-on-write.
+    """
 
     front: FrontMatter
-    article: Article
     slug: str
     url: str
     """Root-relative URL without a leading slash, e.g. 2018/09/abc123/."""
-    text: str
-    """Plain text of the body (search, word counts)."""
-    html: str
-    """Rendered, sanitized body HTML."""
-    source_path: Path
+    packed_text: bytes
+    packed_html: bytes
+    source: str
+    """The Markdown file's path."""
     words: int = 0
     """Han characters plus Latin words."""
     minutes: int = 1
@@ -52,14 +55,31 @@ class Entry:
     """front.summary, else the opening of the text."""
     digest: str = ""
     """Changes whenever anything a page shows of this entry changes (file bytes and URL)."""
+    day: dt.date | None = None
+    """The calendar day of front.date."""
 
     @property
     def title(self) -> str:
         return self.front.title
 
     @property
-    def day(self) -> dt.date | None:
-        return self.front.day
+    def html(self) -> str:
+        """Rendered, sanitized body HTML."""
+        return zlib.decompress(self.packed_html).decode("utf-8")
+
+    @property
+    def text(self) -> str:
+        """Plain text of the body (search)."""
+        return zlib.decompress(self.packed_text).decode("utf-8")
+
+    @property
+    def source_path(self) -> Path:
+        return Path(self.source)
+
+
+def pack(text: str) -> bytes:
+    """TEXT as compressed UTF-8 (fast level: build time matters more than a few bytes)."""
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
 
 
 @dataclass(eq=False)
@@ -152,8 +172,8 @@ def load_entry(path: Path, pattern: str, per_minute: int) -> Entry:
     url = urls.article_url(pattern, slug, front.day)
     html = media.relocate(html, url)
     digest = hashlib.sha1(raw + b"\0" + url.encode("utf-8")).hexdigest()
-    return Entry(front, article, slug, url, plain, html, path, words,
-                 markdown.reading_minutes(words, per_minute), summary, digest)
+    return Entry(front, slug, url, pack(plain), pack(html), str(path), words,
+                 markdown.reading_minutes(words, per_minute), summary, digest, front.day)
 
 
 def _load_chunk(paths: list[Path], pattern: str, per_minute: int) -> list[Any]:

@@ -5,13 +5,11 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import IO
-
-from tqdm import tqdm
+from typing import IO, Any
 
 from generator.config import SiteConfig, override
 from generator.errors import GeneratorError
-from generator.model.site import can_fork, load_site, workers
+from generator.model.site import can_fork, load_site, scan, workers
 from generator.errors import FrontMatterError
 from generator.model.cache import LastBuild, PageDigests
 from generator.render import fingerprint
@@ -34,6 +32,8 @@ class BuildResult:
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)
     """Seconds spent loading, planning and writing (for benchmarks)."""
+    mode: str = "full"
+    """How the output was made: "full" build, "patch" of a few pages, or "unchanged"."""
 
     @property
     def pages(self) -> int:
@@ -53,14 +53,30 @@ class BuildResult:
         return text + f" in {self.seconds:.2f} s"
 
 
-class _Bar(tqdm):
-    monitor_interval = 0  # no monitor thread: the build forks worker processes
+def _reuse(written: int, unchanged: int, articles: int, problems: list[tuple], started: float,
+           stream: IO[str], mode: str) -> BuildResult:
+    """The result of a build that kept (or patched) the previous output."""
+    errors = [FrontMatterError(*p) for p in problems]
+    for problem in errors:
+        print(f"error: {problem}", file=stream)
+    return BuildResult(written, unchanged, articles, errors, time.perf_counter() - started,
+                       {"load": 0.0, "plan": 0.0, "write": 0.0}, mode)
+
+
+def _bar(**options: Any) -> Any:
+    """A tqdm progress bar (imported here: builds that reuse the output need none)."""
+    from tqdm import tqdm
+
+    class Bar(tqdm):
+        monitor_interval = 0  # no monitor thread: the build forks worker processes
+
+    return Bar(**options)
 
 
 def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
           progress: bool | None = None, stream: IO[str] = sys.stderr) -> BuildResult:
     """Build CFG's site into cfg.output_path; GeneratorError means nothing was swapped in."""
-    from generator import outdir, outputs, writer
+    from generator import outdir, outputs, patch, writer
 
     started = time.perf_counter()
     if drafts is not None:
@@ -68,16 +84,20 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
     theme = Theme.load(cfg)
     env = make_env(cfg, theme)
     key = fingerprint.build_key(cfg, theme, env)
-    inputs = fingerprint.input_stamps(cfg, theme)
+    scanned = scan(cfg.content_path)
+    inputs = fingerprint.input_stamps(cfg, theme, scanned)
     last = LastBuild(cfg)
-    same = None if clean else last.match(key, inputs, outdir.read_token(cfg.output_path))
-    if same is not None:  # nothing to do: the output is what this input gives
-        problems = [FrontMatterError(*p) for p in same["problems"]]
-        for problem in problems:
-            print(f"error: {problem}", file=stream)
-        return BuildResult(0, same["files"], same["articles"], problems,
-                           time.perf_counter() - started, {"load": 0.0, "plan": 0.0, "write": 0.0})
-    site, problems = load_site(cfg, cached=True, clean=clean)
+    outdir.recover(cfg.output_path)
+    saved = None if clean else last.load(key, outdir.read_token(cfg.output_path))
+    if saved is not None and saved["inputs"] == inputs:  # the output is what this input gives
+        return _reuse(0, saved["files"], saved["articles"], saved["problems"], started, stream,
+                      "unchanged")
+    if saved is not None:
+        patched = patch.try_patch(cfg, env, key, saved, inputs)
+        if patched is not None:
+            return _reuse(patched.written, patched.unchanged, patched.articles, saved["problems"],
+                          started, stream, "patch")
+    site, problems = load_site(cfg, cached=True, clean=clean, scanned=scanned)
     loaded = time.perf_counter()
     for problem in problems:
         print(f"error: {problem}", file=stream)
@@ -89,13 +109,15 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
     planned_at = time.perf_counter()
     show = progress if progress is not None else (len(planned) >= PROGRESS_FROM
                                                   and stream.isatty())
-    with _Bar(total=len(planned), file=stream, disable=not show, unit="file", leave=False) as bar:
+    with _bar(total=len(planned), file=stream, disable=not show, unit="file", leave=False) as bar:
         result = writer.write(planned, env, cfg.output_path,
                               jobs=workers() if can_fork() else 1,
                               protected=[cfg.site_dir, cfg.content_path], known=known,
                               tick=bar.update)
     token = outdir.token(result.digests)
     store.save(token, result.digests)
+    patch.RecipeStore(cfg).save(
+        patch.make_index(key, token, planned, result.refs, site.entries), planned, result.recipes)
     last.save(key=key, token=token, inputs=inputs, files=len(planned), articles=len(site.entries),
               problems=[(p.message, p.path, p.line, p.hint) for p in problems])
     done = time.perf_counter()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import ctypes
 import errno
 import hashlib
+import json
 import os
 import shutil
+import signal
 import threading
 import time
 from pathlib import Path
@@ -57,8 +59,70 @@ def guard(out_dir: Path, protected: Sequence[Path]) -> None:
                              out_dir, hint="empty or remove it, or choose another --out")
 
 
+JOURNAL = "journal.json"
+"""In a patch's staging folder: the files it replaces, present while it may be half applied."""
+
+
+def patch(out_dir: Path, files: dict[str, bytes], marker: bytes) -> None:
+    """Replace FILES (path → bytes) in OUT_DIR and its marker, rolled back if interrupted.
+
+    The new files are written into the staging folder first, and every file they replace is
+    kept there (hard-linked) with a journal, before any is renamed into place; signals that
+    ask to stop wait until the renames are done. A build killed during the renames (a few
+    milliseconds) leaves the journal, and the next build's recover() puts the previous output
+    back before anything else. Each file is always whole: it is renamed, never rewritten.
+    """
+    staging = staging_dir(out_dir)
+    staging.mkdir()
+    todo = sorted(files) + [MARKER]
+    journal = []
+    for i, path in enumerate(todo):
+        (staging / f"new-{i}").write_bytes(files[path] if path != MARKER else marker)
+        try:
+            os.link(out_dir / path, staging / f"old-{i}")
+            existed = True
+        except FileNotFoundError:
+            existed = False
+        journal.append([i, path, existed])
+    tmp = staging / (JOURNAL + ".tmp")
+    tmp.write_text(json.dumps(journal, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, staging / JOURNAL)  # from here on, recover() rolls back
+    mask = getattr(signal, "pthread_sigmask", None)  # POSIX only
+    stop = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)}
+    held = mask(signal.SIG_BLOCK, stop) if mask else None
+    try:
+        for i, path, _ in journal:
+            target = out_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / f"new-{i}", target)
+        (staging / JOURNAL).unlink()  # the commit point: the new output is complete
+    finally:
+        if mask:
+            mask(signal.SIG_SETMASK, held)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _roll_back(out_dir: Path, staging: Path) -> None:
+    """Put back the files an interrupted patch() had replaced (safe to repeat)."""
+    journal = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
+    for i, path, existed in reversed(journal):
+        target = out_dir / path
+        if existed:
+            try:
+                os.replace(staging / f"old-{i}", target)
+            except FileNotFoundError:  # put back already by an earlier, interrupted rollback
+                pass
+        else:
+            target.unlink(missing_ok=True)
+    (staging / JOURNAL).unlink()
+
+
 def recover(out_dir: Path) -> None:
-    """Undo what an interrupted build left: restore a swapped-out output, drop staging."""
+    """Undo what an interrupted build left: roll back a half-applied patch, restore a
+    swapped-out output, drop staging."""
+    staging = staging_dir(out_dir)
+    if (staging / JOURNAL).is_file() and out_dir.is_dir():
+        _roll_back(out_dir, staging)
     old = _old_dir(out_dir)
     if old.is_dir() and not out_dir.exists():
         os.rename(old, out_dir)

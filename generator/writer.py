@@ -19,7 +19,7 @@ from generator.outdir import (  # MARKER and staging_dir are also used by other 
     MARKER, MARKER_TEXT, guard, recover, staging_dir, swap_in, token)
 from generator.outputs import Output
 from generator.render import env as render_env
-from generator.render import fingerprint
+from generator.render import fingerprint, recipe
 
 PARALLEL_FROM = 400
 """Outputs from which rendering is spread over worker processes."""
@@ -33,6 +33,10 @@ class WriteResult:
     """Files identical to the previous build (kept with their old mtime)."""
     digests: dict[str, str] = field(default_factory=dict)
     """Output path → digest of its template and context (for the next build)."""
+    refs: dict[str, list[str]] = field(default_factory=dict)
+    """Output path → keys of the entries its context holds."""
+    recipes: dict[str, bytes] = field(default_factory=dict)
+    """Output path → its context, saved with entries by key (see recipe.dumps)."""
 
 
 def check_paths(outputs: Sequence[Output]) -> None:
@@ -71,8 +75,8 @@ class _Emitter:
             raise GeneratorError(f"template {out.template} failed for /{out.path}: {exc}",
                                  out.source) from None
 
-    def emit(self, index: int) -> tuple[bool, str | None]:
-        """Write output INDEX; (True if its bytes changed, digest of its context)."""
+    def emit(self, index: int) -> tuple[bool, tuple[str, list[str], bytes] | None]:
+        """Write output INDEX; (True if its bytes changed, (digest, refs, recipe) of its context)."""
         out = self.outputs[index]
         parent, _, _ = out.path.rpartition("/")
         if parent and parent not in self.made:
@@ -80,30 +84,32 @@ class _Emitter:
             self.made.add(parent)
         target = os.path.join(self.staging, out.path)
         old = os.path.join(self.previous, out.path) if self.previous is not None else None
-        digest = None
+        kept = None
         if out.data is None:
             context = out.resolved_context()
-            digest = fingerprint.of_context(out.template or "", context)
+            refs: list[str] = []
+            digest = fingerprint.of_context(out.template or "", context, refs)
+            kept = (digest, refs, recipe.dumps(context))
             if old is not None and self.known.get(out.path) == digest and _link(old, target):
-                return False, digest
+                return False, kept
             data = self.render(out, context)
         else:
             data = out.data
         if old is not None and _same(old, data) and _link(old, target):
-            return False, digest
+            return False, kept
         with open(target, "wb") as fh:
             fh.write(data)
-        return True, digest
+        return True, kept
 
     def run(self, indexes: range) -> Any:
         changed = 0
-        digests: list[tuple[int, str]] = []
+        digests: list[tuple[int, tuple[str, list[str], bytes]]] = []
         try:
             for i in indexes:
-                was_changed, digest = self.emit(i)
+                was_changed, kept = self.emit(i)
                 changed += was_changed
-                if digest is not None:
-                    digests.append((i, digest))
+                if kept is not None:
+                    digests.append((i, kept))
         except GeneratorError as exc:  # sent back as plain fields (exceptions lose them)
             return ("error", exc.message, exc.path, exc.line)
         return changed, len(indexes) - changed, digests
@@ -171,7 +177,11 @@ def _tally(result: WriteResult, r: Any, outputs: Sequence[Output]) -> None:
         raise GeneratorError(r[1], r[2], r[3])
     result.written += r[0]
     result.unchanged += r[1]
-    result.digests.update((outputs[i].path, digest) for i, digest in r[2])
+    for i, (digest, refs, saved) in r[2]:
+        path = outputs[i].path
+        result.digests[path] = digest
+        result.refs[path] = refs
+        result.recipes[path] = saved
 
 
 def write(outputs: Sequence[Output], env: jinja2.Environment, out_dir: Path, *,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -27,8 +28,9 @@ def stamp(path: Path) -> Stamp:
     return st.st_size, st.st_mtime_ns, st.st_ino
 
 
+@functools.cache
 def code_key() -> str:
-    """A digest of the code and library versions an entry's loading depends on."""
+    """A digest of the code and library versions an entry's loading depends on (per process)."""
     digest = hashlib.sha256()
     package = Path(generator.__file__).parent
     for rel in _SOURCES:
@@ -44,8 +46,9 @@ def code_key() -> str:
 class EntryCache:
     """{relative path: (stamp, loaded item)} valid for one KEY of settings, in SHARDS pickles.
 
-    Only the shards holding a changed file are written again, so editing one article of a
-    large collection rewrites a small part of the cache.
+    Each item is pickled on its own inside its shard, so a few can be read without the rest
+    (see load_some). Only the shards holding a changed file are written again, so editing one
+    article of a large collection rewrites a small part of the cache.
     """
 
     SHARDS = 64
@@ -61,20 +64,46 @@ class EntryCache:
     def _path(self, shard: int) -> Path:
         return self.folder / f"entries-{shard:02d}.pickle"
 
+    def _read(self, shard: int) -> dict[str, tuple[Stamp, bytes]] | None:
+        try:
+            with open(self._path(shard), "rb") as fh:
+                key, part = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError,
+                AttributeError, ImportError):
+            return None
+        return part if key == self.key else None
+
     def load(self) -> dict[str, tuple[Stamp, Any]]:
         """The cached items (a stale, missing or unreadable shard just contributes nothing)."""
         items: dict[str, tuple[Stamp, Any]] = {}
         for shard in range(self.SHARDS):
-            try:
-                with open(self._path(shard), "rb") as fh:
-                    key, part = pickle.load(fh)
-            except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError,
-                    AttributeError, ImportError):
+            part = self._read(shard)
+            if part is None:
                 continue
-            if key == self.key:
-                items.update(part)
-                self.loaded[shard] = {rel: value[0] for rel, value in part.items()}
+            try:
+                items.update((rel, (st, pickle.loads(blob))) for rel, (st, blob) in part.items())
+            except (EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError,
+                    ImportError):
+                continue
+            self.loaded[shard] = {rel: value[0] for rel, value in part.items()}
         return items
+
+    def load_some(self, rels: set[str]) -> dict[str, tuple[Stamp, Any]]:
+        """The cached items of RELS that are there (only their shards are read)."""
+        items: dict[str, tuple[Stamp, Any]] = {}
+        for shard in sorted({self._shard(rel) for rel in rels}):
+            part = self._read(shard) or {}
+            for rel in rels:
+                if rel in part and self._shard(rel) == shard:
+                    st, blob = part[rel]
+                    items[rel] = (st, pickle.loads(blob))
+        return items
+
+    def _write(self, shard: int, part: dict[str, tuple[Stamp, bytes]]) -> None:
+        tmp = self._path(shard).with_name(f"entries-{shard:02d}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump((self.key, part), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self._path(shard))
 
     def save(self, items: dict[str, tuple[Stamp, Any]]) -> None:
         """Write the shards whose files changed; a read-only site folder just goes uncached."""
@@ -87,14 +116,26 @@ class EntryCache:
                 stamps = {rel: value[0] for rel, value in part.items()}
                 if self.loaded.get(shard) == stamps and self._path(shard).exists():
                     continue
-                tmp = self._path(shard).with_name(f"entries-{shard:02d}.{os.getpid()}.tmp")
-                with open(tmp, "wb") as fh:
-                    pickle.dump((self.key, part), fh, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, self._path(shard))
+                self._write(shard, {rel: (st, pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
+                                    for rel, (st, item) in part.items()})
                 self.loaded[shard] = stamps
         except OSError:
-            for tmp in self.folder.glob("entries-*.tmp"):
-                tmp.unlink(missing_ok=True)
+            self._tidy()
+
+    def update(self, items: dict[str, tuple[Stamp, Any]]) -> None:
+        """Replace the cached ITEMS, leaving every other item of their shards as it is."""
+        try:
+            for shard in sorted({self._shard(rel) for rel in items}):
+                part = self._read(shard) or {}
+                part.update((rel, (st, pickle.dumps(item, pickle.HIGHEST_PROTOCOL)))
+                            for rel, (st, item) in items.items() if self._shard(rel) == shard)
+                self._write(shard, part)
+        except OSError:
+            self._tidy()
+
+    def _tidy(self) -> None:
+        for tmp in self.folder.glob("entries-*.tmp"):
+            tmp.unlink(missing_ok=True)
 
 
 class PageDigests:
@@ -133,16 +174,21 @@ class LastBuild:
         where = hashlib.sha1(str(Path(cfg.output_path).resolve()).encode()).hexdigest()[:16]
         self.path = Path(cfg.site_dir) / FOLDER / f"last-{where}.pickle"
 
-    def match(self, key: str, inputs: dict[str, Stamp], token: str | None) -> dict | None:
-        """The saved summary if KEY, the INPUTS and the output's TOKEN are all unchanged."""
+    def load(self, key: str, token: str | None) -> dict | None:
+        """The saved record if it was written with KEY for the output whose TOKEN is given."""
         try:
             with open(self.path, "rb") as fh:
                 saved = pickle.load(fh)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
             return None
         same = (isinstance(saved, dict) and saved.get("key") == key and token is not None
-                and saved.get("token") == token and saved.get("inputs") == inputs)
+                and saved.get("token") == token)
         return saved if same else None
+
+    def match(self, key: str, inputs: dict[str, Stamp], token: str | None) -> dict | None:
+        """The saved summary if KEY, the INPUTS and the output's TOKEN are all unchanged."""
+        saved = self.load(key, token)
+        return saved if saved is not None and saved.get("inputs") == inputs else None
 
     def save(self, **record: Any) -> None:
         """Keep RECORD (key, token, inputs, summary) for the next build."""

@@ -9,6 +9,7 @@ import hashlib
 import multiprocessing
 import os
 import re
+import stat
 import threading
 import zlib
 from concurrent.futures import ProcessPoolExecutor
@@ -57,6 +58,8 @@ class Entry:
     """Changes whenever anything a page shows of this entry changes (file bytes and URL)."""
     day: dt.date | None = None
     """The calendar day of front.date."""
+    key: str = ""
+    """The file's path relative to the content folder (names the entry in the build cache)."""
 
     @property
     def title(self) -> str:
@@ -96,6 +99,8 @@ class Site:
     """{year: {month: entries}}, newest first at every level."""
     undated: list[Entry]
     drafts_left_out: int = 0
+    images: dict[str, str] = field(default_factory=dict)
+    """Image files of the content folder: path relative to it → path."""
     _index: dict[int, int] = field(default_factory=dict, repr=False)
     _tag_positions: dict[str, list[int]] = field(default_factory=dict, repr=False)
 
@@ -134,13 +139,63 @@ class Site:
         return [self.entries[i] for _, _, i in best]
 
 
+Source = tuple[str, str, "cache.Stamp"]
+"""(path relative to the content folder in POSIX form, path, stamp) of one file."""
+
+
+@dataclass
+class Scan:
+    """What the content folder holds: Markdown articles and images, each sorted by path."""
+
+    articles: list[Source] = field(default_factory=list)
+    images: list[Source] = field(default_factory=list)
+
+    def stamps(self) -> dict[str, "cache.Stamp"]:
+        return {rel: st for rel, _, st in self.articles + self.images}
+
+
+def scan(content: Path) -> Scan:
+    """Markdown files and images under CONTENT (hidden files and folders skipped).
+
+    Plain strings and one stat per file: this runs before every build, also the no-op ones.
+    """
+    found = Scan()
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as it:
+            for item in it:
+                name = item.name
+                if name.startswith("."):
+                    continue
+                if item.is_dir():
+                    if not item.is_symlink():  # like os.walk: symlinked folders not entered
+                        walk(item.path, prefix + name + "/")
+                    continue
+                if name.endswith(".md"):
+                    into = found.articles
+                elif os.path.splitext(name)[1].lower() in media.IMAGE_SUFFIXES:
+                    into = found.images
+                else:
+                    continue
+                try:
+                    st = item.stat()
+                except OSError:
+                    into.append((prefix + name, item.path, (-1, -1, -1)))
+                    continue
+                if into is found.articles or stat.S_ISREG(st.st_mode):
+                    into.append((prefix + name, item.path, (st.st_size, st.st_mtime_ns,
+                                                            st.st_ino)))
+
+    if content.is_dir():
+        walk(str(content), "")
+    found.articles.sort()
+    found.images.sort()
+    return found
+
+
 def source_files(content: Path) -> list[Path]:
     """Markdown files under CONTENT (hidden files and folders skipped), in path order."""
-    found: list[Path] = []
-    for root, dirs, files in os.walk(content):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found += [Path(root, f) for f in files if f.endswith(".md") and not f.startswith(".")]
-    return sorted(found, key=lambda p: p.relative_to(content).as_posix())
+    return [Path(path) for _, path, _ in scan(content).articles]
 
 
 def derive_slug(front: FrontMatter, path: Path) -> str:
@@ -223,58 +278,65 @@ def _load_all(paths: list[Path], cfg: SiteConfig) -> list[Any]:
         return [item for chunk in results for item in chunk]
 
 
-def _load_cached(paths: list[Path], cfg: SiteConfig, clean: bool) -> list[Any]:
-    """Load PATHS, reusing entries of unchanged files from the site's cache folder."""
-    store = cache.EntryCache(cfg.site_dir / cache.FOLDER, str(cfg.content_path),
+def _load_cached(sources: list[Source], cfg: SiteConfig, clean: bool) -> list[Any]:
+    """Load SOURCES, reusing entries of unchanged files from the site's cache folder."""
+    store = cache.EntryCache(cfg.site_dir / cache.FOLDER, cfg.content_dir,
                              cfg.article_url, cfg.chars_per_minute)
     old = {} if clean else store.load()
-    stamps: dict[str, cache.Stamp] = {}
     items: dict[str, Any] = {}
-    todo: list[Path] = []
-    for path in paths:
-        rel = path.relative_to(cfg.content_path).as_posix()
-        try:
-            stamps[rel] = cache.stamp(path)
-        except OSError:
-            stamps[rel] = (-1, -1, -1)
+    todo: list[Source] = []
+    for source in sources:
+        rel, path, stamp = source
         hit = old.get(rel)
-        if hit is not None and hit[0] == stamps[rel]:
+        if hit is not None and hit[0] == stamp:
             items[rel] = hit[1]
+            if isinstance(hit[1], Entry):  # the site folder may be named differently this time
+                hit[1].source = path
         else:
-            todo.append(path)
-    for path, item in zip(todo, _load_all(todo, cfg)):
-        items[path.relative_to(cfg.content_path).as_posix()] = item
-    store.save({rel: (stamps[rel], item) for rel, item in items.items()})
-    return [items[p.relative_to(cfg.content_path).as_posix()] for p in paths]
+            todo.append(source)
+    for (rel, _, _), item in zip(todo, _load_all([Path(p) for _, p, _ in todo], cfg)):
+        items[rel] = item
+        if isinstance(item, Entry):
+            item.key = rel
+    store.save({rel: (stamp, items[rel]) for rel, _, stamp in sources})
+    return [items[rel] for rel, _, _ in sources]
 
 
-def load_site(cfg: SiteConfig, *, drafts: bool | None = None,
-              cached: bool = False, clean: bool = False) -> tuple[Site, list[GeneratorError]]:
+def load_site(cfg: SiteConfig, *, drafts: bool | None = None, cached: bool = False,
+              clean: bool = False, scanned: Scan | None = None,
+              ) -> tuple[Site, list[GeneratorError]]:
     """Load every article under cfg.content_path; bad files become problems and are left out.
 
     With cfg.strict the first problem is raised instead. Two entries with the same URL raise
     OutputCollisionError naming both files. CACHED reuses (and refreshes) the entries of
     unchanged files kept in the site's cache folder; CLEAN ignores what is kept there.
+    SCANNED is scan(cfg.content_path), when the caller has it already.
     """
     include_drafts = cfg.drafts if drafts is None else drafts
-    paths = source_files(cfg.content_path) if cfg.content_path.is_dir() else []
+    if scanned is None:
+        scanned = scan(cfg.content_path)
+    sources = scanned.articles
     problems: list[GeneratorError] = []
     entries: list[Entry] = []
     left_out = 0
-    loaded = _load_cached(paths, cfg, clean) if cached else _load_all(paths, cfg)
-    for item in loaded:
+    loaded = (_load_cached(sources, cfg, clean) if cached
+              else _load_all([Path(p) for _, p, _ in sources], cfg))
+    for (rel, _, _), item in zip(sources, loaded):
         if isinstance(item, tuple):
             problems.append(FrontMatterError(item[1], item[2], item[3], item[4]))
         elif item.front.draft and not include_drafts:
             left_out += 1
         else:
+            item.key = rel
             entries.append(item)
     if problems and cfg.strict:
         first = problems[0]
         more = f" (and {len(problems) - 1} more bad articles)" if len(problems) > 1 else ""
         raise FrontMatterError(first.message + more, first.path, first.line, first.hint)
     _refuse_collisions(entries)
-    return make_site(entries, left_out), problems
+    site = make_site(entries, left_out)
+    site.images = {rel: path for rel, path, _ in scanned.images}
+    return site, problems
 
 
 def _refuse_collisions(entries: list[Entry]) -> None:

@@ -30,6 +30,24 @@ class Term:
         return urls.feed_url(self.url)
 
 
+@dataclass(frozen=True)
+class TermView:
+    """What pages show of a Term (no entries): how saved page contexts keep terms."""
+
+    name: str
+    segment: str
+    url: str
+    count: int
+
+    @property
+    def feed_url(self) -> str:
+        return urls.feed_url(self.url)
+
+    @classmethod
+    def of(cls, term: "Term | TermView") -> "TermView":
+        return cls(term.name, term.segment, term.url, term.count)
+
+
 def _digest(name: str, length: int = 6) -> str:
     return hashlib.sha1(name.encode("utf-8")).hexdigest()[:length]
 

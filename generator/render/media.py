@@ -8,7 +8,6 @@ relative to the article page, so it works under any base_url and in feeds (xml:b
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".avif"}
 _LOCAL_SRC = re.compile(r'(<img\b[^>]*?\ssrc=")(?![a-zA-Z][\w+.-]*:|//|/|#)([^"]+)"')
@@ -20,14 +19,3 @@ def relocate(html: str, page_url: str) -> str:
         return html
     up = "../" * page_url.strip("/").count("/") + ("../" if page_url.strip("/") else "")
     return _LOCAL_SRC.sub(lambda m: f'{m.group(1)}{up}{m.group(2).removeprefix("./")}"', html)
-
-
-def files(content_dir: Path) -> dict[str, Path]:
-    """Image files kept in the content folder, by their path relative to it."""
-    out = {}
-    for path in sorted(content_dir.rglob("*")):
-        rel = path.relative_to(content_dir)
-        if (path.suffix.lower() in IMAGE_SUFFIXES and path.is_file()
-                and not any(part.startswith(".") for part in rel.parts)):
-            out[rel.as_posix()] = path
-    return out

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
+
+import pytest
 
 from generator.build import build
 from generator.config import load_config
@@ -69,7 +72,7 @@ def test_cache_reuses_unchanged_entries(tmp_path):
     assert (root / cache.FOLDER).is_dir()
     again, _ = load_site(cfg, cached=True)
     assert [e.html for e in again.entries] == [e.html for e in first.entries]
-    kept = cache.EntryCache(root / cache.FOLDER, str(cfg.content_path), cfg.article_url,
+    kept = cache.EntryCache(root / cache.FOLDER, cfg.content_dir, cfg.article_url,
                             cfg.chars_per_minute).load()
     assert len(kept) == 14  # every file, the draft included
     target = root / "content" / "2020-02-02-d0e1f2a7b8c9.md"
@@ -126,3 +129,77 @@ def test_nothing_changed_means_nothing_done(tmp_path):
     (cfg.output_path / ".wenji-output").write_text("tampered", encoding="utf-8")
     fourth = build(cfg)
     assert fourth.phases["load"] > 0.0 and (cfg.output_path / "index.html").is_file()
+
+
+def edit(path: Path, old: str | None, new: str) -> None:
+    """Replace OLD by NEW in PATH (append NEW when OLD is None)."""
+    text = path.read_text("utf-8")
+    assert old is None or old in text
+    path.write_text(text + new if old is None else text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_patched_output_equals_clean_build(tmp_path):
+    """Edits that keep the site's shape are patched in place, and give a clean build's bytes."""
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    with (root / "site.yml").open("a", encoding="utf-8") as fh:
+        fh.write("search: {enabled: false}\n")  # an edited text changes the whole index
+    cfg = load_config(root)
+    content = root / "content"
+    first = build(cfg)
+    assert first.mode == "full"
+    body = content / "2018-10-03-d4e5f6a1b2c3.md"
+    other = content / "2020-02-02-d0e1f2a7b8c9.md"
+    steps = [
+        ("append to a body", "patch", lambda: edit(body, None, "\n补充的一段话。\n")),
+        ("retitle (shown by neighbours and lists)", "patch",
+         lambda: edit(body, 'title: "年轻干部奔跑计划"', 'title: "年轻干部奔跑计划（修订）"')),
+        ("two files at once", "patch", lambda: (edit(body, None, "\n又一段。\n"),
+                                                 edit(other, None, "\n另一篇的补充。\n"))),
+        ("same bytes, new mtime", "patch", lambda: os.utime(body)),
+        ("retag: the site's shape changes", "full",
+         lambda: edit(body, "tags: [", "tags: [新标签, ")),
+        ("edit after the full build", "patch", lambda: edit(other, None, "\n最后一次。\n")),
+    ]
+    for name, mode, change in steps:
+        before = {p: p.stat().st_ino for p in cfg.output_path.rglob("*") if p.is_file()}
+        change()
+        result = build(cfg)
+        assert result.mode == mode, name
+        assert tree(cfg.output_path) == clean_build(content, root / "site.yml", tmp_path), name
+        if mode == "patch":
+            kept = [p for p, ino in before.items() if p.stat().st_ino == ino]
+            assert result.written == len(before) - len(kept) - 1 < len(before) // 4, name  # marker
+    assert "年轻干部奔跑计划（修订）" in (cfg.output_path / "2018/10/index.html").read_text("utf-8")
+
+
+def test_interrupted_patch_is_rolled_back(tmp_path, monkeypatch):
+    """A patch cut short after some of its renames leaves a journal; recover() restores all."""
+    from generator import outdir
+
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    with (root / "site.yml").open("a", encoding="utf-8") as fh:
+        fh.write("search: {enabled: false}\n")
+    cfg = load_config(root)
+    build(cfg)
+    previous = tree(cfg.output_path)
+    edit(root / "content" / "2018-10-03-d4e5f6a1b2c3.md", 'title: "年轻干部奔跑计划"',
+         'title: "改过的标题"')
+    real, calls = os.replace, []
+
+    def dies_after_three(src, dst):  # the process dies (here: raises) in the middle of the renames
+        if str(dst).startswith(str(cfg.output_path)) and len(calls) == 3:
+            raise KeyboardInterrupt
+        calls.append(dst)
+        return real(src, dst)
+
+    monkeypatch.setattr(outdir.os, "replace", dies_after_three)
+    with pytest.raises(KeyboardInterrupt):
+        build(cfg)
+    monkeypatch.undo()
+    assert tree(cfg.output_path) != previous  # half applied: three pages are new
+    outdir.recover(cfg.output_path)  # what every build does first
+    assert tree(cfg.output_path) == previous
+    again = build(cfg)
+    assert again.mode == "patch" and "改过的标题" in (cfg.output_path / "2018/10/index.html").read_text("utf-8")

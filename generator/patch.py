@@ -1,0 +1,217 @@
+"""Rebuild after a few articles changed: render only the pages that show them, patch the output.
+
+A full build saves, next to its page digests, every page's context with entries by key (see
+generator.render.recipe) and, for each entry, the pages whose context holds it. When the next
+build finds that only article files changed, and none of them changed what decides the site's
+shape (URL, date, tags, account, draft), every page lists the same entries in the same order as
+before: only the pages holding a changed entry can differ. Those are rendered from their saved
+contexts with the changed entries and the few others they show, and replace their files in the
+previous output through outdir.patch(). Everything else (new, deleted or renamed files, images,
+templates, settings, the search index) goes through the full build, which is always right.
+"""
+
+from __future__ import annotations
+
+import array
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import jinja2
+
+from generator import outdir
+from generator.config import SiteConfig
+from generator.errors import FrontMatterError, GeneratorError
+from generator.model import cache
+from generator.model.site import Entry, load_entry
+from generator.outputs import Output
+from generator.render import env as render_env
+from generator.render import fingerprint, recipe
+
+LIMIT_SHARE = 0.05
+"""A patch renders at most this share of the site's pages (else a full build is quicker)."""
+LIMIT_MIN = 500
+"""… but may always render this many."""
+
+
+def shape(entry: Entry) -> tuple:
+    """What decides where ENTRY is listed and linked: URL, date order, tags, account, draft."""
+    front = entry.front
+    return (entry.url, front.sort_key(), entry.day, tuple(front.tags), front.account, front.draft)
+
+
+@dataclass
+class Index:
+    """What a full build saved for patching: pages, who shows which entry, entry shapes."""
+
+    key: str
+    token: str
+    """The token of the full build that saved it (patches only change the token file)."""
+    paths: list[str]
+    refs: dict[str, array.array]
+    """Entry key → indexes in PATHS of the pages whose context holds it."""
+    shapes: dict[str, tuple]
+
+
+class RecipeStore:
+    """Saved page contexts of one output folder, in shards of SHARD pages, plus the Index."""
+
+    SHARD = 512
+
+    def __init__(self, cfg: SiteConfig):
+        where = hashlib.sha1(str(Path(cfg.output_path).resolve()).encode()).hexdigest()[:16]
+        self.folder = Path(cfg.site_dir) / cache.FOLDER / f"pages-{where}"
+
+    def _shard(self, n: int) -> Path:
+        return self.folder / f"contexts-{n:04d}.pickle"
+
+    def _dump(self, path: Path, value: Any) -> None:
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+
+    def save(self, index: Index, outputs: Sequence[Output], recipes: dict[str, bytes]) -> None:
+        """Keep INDEX and the contexts of OUTPUTS (silently skipped where the site is read-only)."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / "token").unlink(missing_ok=True)  # invalid until all is written
+            rows = [(o.template, recipes[o.path]) for o in outputs if o.path in recipes]
+            for n in range(0, len(rows), self.SHARD):
+                self._dump(self._shard(n // self.SHARD), rows[n:n + self.SHARD])
+            self.save_index(index)
+        except OSError:
+            for tmp in self.folder.glob("*.tmp"):
+                tmp.unlink(missing_ok=True)
+
+    def save_index(self, index: Index) -> None:
+        self._dump(self.folder / "index.pickle", index)
+        self.save_token(index.token)
+
+    def save_token(self, token: str) -> None:
+        """Mark the saved pages as those of the output whose marker holds TOKEN."""
+        tmp = self.folder / f"token.{os.getpid()}.tmp"
+        tmp.write_text(token, encoding="ascii")
+        os.replace(tmp, self.folder / "token")
+
+    def load_index(self, key: str, token: str | None) -> Index | None:
+        """The saved Index, if it describes the output whose marker holds TOKEN."""
+        try:
+            if (self.folder / "token").read_text(encoding="ascii") != token:
+                return None
+            with open(self.folder / "index.pickle", "rb") as fh:
+                index = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError,
+                AttributeError, ImportError, UnicodeDecodeError):
+            return None
+        return index if isinstance(index, Index) and index.key == key else None
+
+    def load(self, numbers: set[int]) -> dict[int, tuple[str, bytes]]:
+        """Template and saved context of the pages NUMBERS (indexes into Index.paths)."""
+        found: dict[int, tuple[str, bytes]] = {}
+        for shard in sorted({n // self.SHARD for n in numbers}):
+            with open(self._shard(shard), "rb") as fh:
+                rows = pickle.load(fh)
+            for n in numbers:
+                if n // self.SHARD == shard:
+                    found[n] = rows[n - shard * self.SHARD]
+        return found
+
+
+def make_index(key: str, token: str, outputs: Sequence[Output], refs: dict[str, list[str]],
+               entries: Sequence[Entry]) -> Index:
+    """The Index of a full build that rendered OUTPUTS (REFS: page path → entry keys)."""
+    paths = [o.path for o in outputs if o.path in refs]
+    by_entry: dict[str, array.array] = {}
+    for n, path in enumerate(paths):
+        for k in set(refs[path]):
+            by_entry.setdefault(k, array.array("I")).append(n)
+    return Index(key, token, paths, by_entry, {e.key: shape(e) for e in entries})
+
+
+@dataclass
+class Patched:
+    """What a patch did (build.BuildResult is made from it)."""
+
+    written: int
+    unchanged: int
+    articles: int
+    problems: list[GeneratorError]
+
+
+def try_patch(cfg: SiteConfig, env: jinja2.Environment, key: str, saved: dict[str, Any],
+              inputs: dict[str, cache.Stamp]) -> Patched | None:
+    """Patch the output for the article files changed since the build SAVED describes.
+
+    None when this change needs a full build (see the module's docstring); nothing has been
+    touched then.
+    """
+    before: dict[str, cache.Stamp] = saved["inputs"]
+    if cfg.search.enabled or before.keys() != inputs.keys():
+        return None
+    changed = [k.removeprefix("content/") for k in inputs if inputs[k] != before[k]]
+    if not changed or not all(k.startswith("content/") and k.endswith(".md")
+                              for k in ("content/" + rel for rel in changed)):
+        return None
+    if any(not (Path(cfg.content_path) / rel).is_file() for rel in changed):
+        return None
+    store = RecipeStore(cfg)
+    index = store.load_index(key, saved["token"])
+    digests = cache.PageDigests(cfg, key).load(saved["token"])
+    if index is None or not digests:
+        return None
+    fresh: dict[str, Entry] = {}
+    for rel in changed:
+        try:
+            entry = load_entry(Path(cfg.content_path) / rel, cfg.article_url, cfg.chars_per_minute)
+        except GeneratorError:
+            return None
+        entry.key = rel
+        if index.shapes.get(rel) != shape(entry):
+            return None
+        fresh[rel] = entry
+    entries = cache.EntryCache(Path(cfg.site_dir) / cache.FOLDER, cfg.content_dir,
+                               cfg.article_url, cfg.chars_per_minute)
+    # every page holding a changed file's entry; those whose context digest is the same
+    # (the file was only touched) are skipped below
+    pages = {n for rel in fresh for n in index.refs.get(rel, ())}
+    if len(pages) > max(LIMIT_MIN, LIMIT_SHARE * len(index.paths)):
+        return None
+    saved_contexts = store.load(pages)
+    shown = set().union(*(recipe.entry_keys(blob) for _, blob in saved_contexts.values())) - set(fresh)
+    known = entries.load_some(shown)
+    if any(known.get(rel, (None,))[0] != inputs.get("content/" + rel) for rel in shown):
+        return None  # the cache does not hold what the site has: let a full build sort it out
+    lookup = {**{rel: item for rel, (_, item) in known.items()}, **fresh}
+    out_dir = Path(cfg.output_path)
+    files: dict[str, bytes] = {}
+    for n, (template, blob) in sorted(saved_contexts.items()):
+        path = index.paths[n]
+        context = recipe.loads(blob, lookup.__getitem__)
+        digest = fingerprint.of_context(template, context)
+        if digests.get(path) == digest:
+            continue
+        try:
+            data = render_env.render(env, template, path, context)
+        except jinja2.TemplateError:  # the full build reports it as it should
+            return None
+        digests[path] = digest
+        try:
+            same = (out_dir / path).read_bytes() == data
+        except OSError:
+            return None
+        if not same:
+            files[path] = data
+    token = outdir.token(digests)
+    entries.update({rel: (inputs["content/" + rel], e) for rel, e in fresh.items()})
+    outdir.recover(out_dir)
+    outdir.patch(out_dir, files, outdir.MARKER_TEXT + f"build {token}\n".encode())
+    cache.PageDigests(cfg, key).save(token, digests)
+    store.save_token(token)
+    problems = [FrontMatterError(*p) for p in saved["problems"]]
+    cache.LastBuild(cfg).save(key=key, token=token, inputs=inputs, files=saved["files"],
+                              articles=saved["articles"], problems=saved["problems"])
+    return Patched(len(files), saved["files"] - len(files), saved["articles"], problems)

@@ -109,15 +109,16 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
     planned_at = time.perf_counter()
     show = progress if progress is not None else (len(planned) >= PROGRESS_FROM
                                                   and stream.isatty())
+    contexts = patch.RecipeStore(cfg)
     with _bar(total=len(planned), file=stream, disable=not show, unit="file", leave=False) as bar:
         result = writer.write(planned, env, cfg.output_path,
                               jobs=workers() if can_fork() else 1,
                               protected=[cfg.site_dir, cfg.content_path], known=known,
-                              tick=bar.update)
+                              contexts=contexts.prepare(), tick=bar.update)
     token = outdir.token(result.digests)
     store.save(token, result.digests)
-    patch.RecipeStore(cfg).save(
-        patch.make_index(key, token, planned, result.refs, site.entries), planned, result.recipes)
+    contexts.save_index(patch.Index(key, token, result.saved,
+                                    {e.key: patch.shape(e) for e in site.entries}))
     last.save(key=key, token=token, inputs=inputs, files=len(planned), articles=len(site.entries),
               problems=[(p.message, p.path, p.line, p.hint) for p in problems])
     done = time.perf_counter()

@@ -12,13 +12,12 @@ templates, settings, the search index) goes through the full build, which is alw
 
 from __future__ import annotations
 
-import array
 import hashlib
 import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import jinja2
 
@@ -27,7 +26,6 @@ from generator.config import SiteConfig
 from generator.errors import FrontMatterError, GeneratorError
 from generator.model import cache
 from generator.model.site import Entry, load_entry
-from generator.outputs import Output
 from generator.render import env as render_env
 from generator.render import fingerprint, recipe
 
@@ -45,51 +43,43 @@ def shape(entry: Entry) -> tuple:
 
 @dataclass
 class Index:
-    """What a full build saved for patching: pages, who shows which entry, entry shapes."""
+    """What a full build saved for patching: its pages' contexts, and the entries' shapes."""
 
     key: str
     token: str
     """The token of the full build that saved it (patches only change the token file)."""
-    paths: list[str]
-    refs: dict[str, array.array]
-    """Entry key → indexes in PATHS of the pages whose context holds it."""
+    saved: recipe.Saved
     shapes: dict[str, tuple]
 
 
 class RecipeStore:
-    """Saved page contexts of one output folder, in shards of SHARD pages, plus the Index."""
-
-    SHARD = 512
+    """The saved page contexts of one output folder (written by the render processes)."""
 
     def __init__(self, cfg: SiteConfig):
         where = hashlib.sha1(str(Path(cfg.output_path).resolve()).encode()).hexdigest()[:16]
         self.folder = Path(cfg.site_dir) / cache.FOLDER / f"pages-{where}"
 
-    def _shard(self, n: int) -> Path:
-        return self.folder / f"contexts-{n:04d}.pickle"
-
-    def _dump(self, path: Path, value: Any) -> None:
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-
-    def save(self, index: Index, outputs: Sequence[Output], recipes: dict[str, bytes]) -> None:
-        """Keep INDEX and the contexts of OUTPUTS (silently skipped where the site is read-only)."""
+    def prepare(self) -> Path | None:
+        """An emptied folder for a full build's contexts (None where the site is read-only)."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             (self.folder / "token").unlink(missing_ok=True)  # invalid until all is written
-            rows = [(o.template, recipes[o.path]) for o in outputs if o.path in recipes]
-            for n in range(0, len(rows), self.SHARD):
-                self._dump(self._shard(n // self.SHARD), rows[n:n + self.SHARD])
-            self.save_index(index)
+            for old in self.folder.iterdir():
+                old.unlink()
         except OSError:
-            for tmp in self.folder.glob("*.tmp"):
-                tmp.unlink(missing_ok=True)
+            return None
+        return self.folder
 
     def save_index(self, index: Index) -> None:
-        self._dump(self.folder / "index.pickle", index)
-        self.save_token(index.token)
+        """Keep INDEX (silently skipped where the site is read-only)."""
+        tmp = self.folder / f"index.{os.getpid()}.tmp"
+        try:
+            with open(tmp, "wb") as fh:
+                pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.folder / "index.pickle")
+            self.save_token(index.token)
+        except OSError:
+            tmp.unlink(missing_ok=True)
 
     def save_token(self, token: str) -> None:
         """Mark the saved pages as those of the output whose marker holds TOKEN."""
@@ -109,27 +99,21 @@ class RecipeStore:
             return None
         return index if isinstance(index, Index) and index.key == key else None
 
-    def load(self, numbers: set[int]) -> dict[int, tuple[str, bytes]]:
-        """Template and saved context of the pages NUMBERS (indexes into Index.paths)."""
+    def load(self, saved: recipe.Saved, numbers: set[int]) -> dict[int, tuple[str, bytes]]:
+        """Template and saved context of the pages NUMBERS."""
         found: dict[int, tuple[str, bytes]] = {}
-        for shard in sorted({n // self.SHARD for n in numbers}):
-            with open(self._shard(shard), "rb") as fh:
-                rows = pickle.load(fh)
-            for n in numbers:
-                if n // self.SHARD == shard:
-                    found[n] = rows[n - shard * self.SHARD]
+        handles: dict[int, Any] = {}
+        try:
+            for n in sorted(numbers):
+                f = saved.file[n]
+                if f not in handles:
+                    handles[f] = open(self.folder / saved.files[f], "rb")
+                handles[f].seek(saved.offset[n])
+                found[n] = (saved.templates[saved.template[n]], handles[f].read(saved.length[n]))
+        finally:
+            for fh in handles.values():
+                fh.close()
         return found
-
-
-def make_index(key: str, token: str, outputs: Sequence[Output], refs: dict[str, list[str]],
-               entries: Sequence[Entry]) -> Index:
-    """The Index of a full build that rendered OUTPUTS (REFS: page path → entry keys)."""
-    paths = [o.path for o in outputs if o.path in refs]
-    by_entry: dict[str, array.array] = {}
-    for n, path in enumerate(paths):
-        for k in set(refs[path]):
-            by_entry.setdefault(k, array.array("I")).append(n)
-    return Index(key, token, paths, by_entry, {e.key: shape(e) for e in entries})
 
 
 @dataclass
@@ -177,10 +161,13 @@ def try_patch(cfg: SiteConfig, env: jinja2.Environment, key: str, saved: dict[st
                                cfg.article_url, cfg.chars_per_minute)
     # every page holding a changed file's entry; those whose context digest is the same
     # (the file was only touched) are skipped below
-    pages = {n for rel in fresh for n in index.refs.get(rel, ())}
-    if len(pages) > max(LIMIT_MIN, LIMIT_SHARE * len(index.paths)):
+    pages = {n for rel in fresh for n in index.saved.by_entry.get(rel, ())}
+    if len(pages) > max(LIMIT_MIN, LIMIT_SHARE * len(index.saved.paths)):
         return None
-    saved_contexts = store.load(pages)
+    try:
+        saved_contexts = store.load(index.saved, pages)
+    except OSError:
+        return None
     shown = set().union(*(recipe.entry_keys(blob) for _, blob in saved_contexts.values())) - set(fresh)
     known = entries.load_some(shown)
     if any(known.get(rel, (None,))[0] != inputs.get("content/" + rel) for rel in shown):
@@ -189,7 +176,7 @@ def try_patch(cfg: SiteConfig, env: jinja2.Environment, key: str, saved: dict[st
     out_dir = Path(cfg.output_path)
     files: dict[str, bytes] = {}
     for n, (template, blob) in sorted(saved_contexts.items()):
-        path = index.paths[n]
+        path = index.saved.paths[n]
         context = recipe.loads(blob, lookup.__getitem__)
         digest = fingerprint.of_context(template, context)
         if digests.get(path) == digest:

@@ -9,7 +9,7 @@ import shutil
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Sequence
+from typing import IO, Any, Callable, Sequence
 
 import jinja2
 
@@ -33,10 +33,8 @@ class WriteResult:
     """Files identical to the previous build (kept with their old mtime)."""
     digests: dict[str, str] = field(default_factory=dict)
     """Output path → digest of its template and context (for the next build)."""
-    refs: dict[str, list[str]] = field(default_factory=dict)
-    """Output path → keys of the entries its context holds."""
-    recipes: dict[str, bytes] = field(default_factory=dict)
-    """Output path → its context, saved with entries by key (see recipe.dumps)."""
+    saved: recipe.Saved = field(default_factory=recipe.Saved)
+    """Where each rendered page's context was saved, and which entries it holds."""
 
 
 def check_paths(outputs: Sequence[Output]) -> None:
@@ -59,11 +57,14 @@ class _Emitter:
     """Render outputs into the staging folder, linking files unchanged since the last build."""
 
     def __init__(self, outputs: Sequence[Output], env: jinja2.Environment, staging: Path,
-                 previous: Path | None, known: dict[str, str]):
+                 previous: Path | None, known: dict[str, str], contexts: Path | None):
         self.outputs, self.env, self.staging, self.previous = outputs, env, staging, previous
         self.known = known
         """Output path → digest of its template and context in the previous build."""
         self.made: set[str] = set()
+        self.contexts = contexts
+        """Folder where each process appends the contexts it renders (None: not kept)."""
+        self.file: IO[bytes] | None = None
 
     def render(self, out: Output, context: dict[str, Any]) -> bytes:
         try:
@@ -75,8 +76,19 @@ class _Emitter:
             raise GeneratorError(f"template {out.template} failed for /{out.path}: {exc}",
                                  out.source) from None
 
-    def emit(self, index: int) -> tuple[bool, tuple[str, list[str], bytes] | None]:
-        """Write output INDEX; (True if its bytes changed, (digest, refs, recipe) of its context)."""
+    def keep(self, context: Any) -> tuple[str, int, int]:
+        """Append CONTEXT to this process's contexts file: (file name, offset, length)."""
+        if self.file is None:
+            assert self.contexts is not None
+            self.file = open(self.contexts / f"contexts-{os.getpid()}.bin", "ab")
+        data = recipe.dumps(context)
+        offset = self.file.tell()
+        self.file.write(data)
+        return self.file.name.rsplit("/", 1)[-1], offset, len(data)
+
+    def emit(self, index: int) -> tuple[bool, tuple[str, list[str], Any] | None]:
+        """Write output INDEX; (True if its bytes changed, (digest, entry keys, where its
+        context was kept) when it has a template)."""
         out = self.outputs[index]
         parent, _, _ = out.path.rpartition("/")
         if parent and parent not in self.made:
@@ -89,7 +101,7 @@ class _Emitter:
             context = out.resolved_context()
             refs: list[str] = []
             digest = fingerprint.of_context(out.template or "", context, refs)
-            kept = (digest, refs, recipe.dumps(context))
+            kept = (digest, refs, self.keep(context) if self.contexts is not None else None)
             if old is not None and self.known.get(out.path) == digest and _link(old, target):
                 return False, kept
             data = self.render(out, context)
@@ -103,13 +115,15 @@ class _Emitter:
 
     def run(self, indexes: range) -> Any:
         changed = 0
-        digests: list[tuple[int, tuple[str, list[str], bytes]]] = []
+        digests: list[tuple[int, tuple[str, list[str], Any]]] = []
         try:
             for i in indexes:
                 was_changed, kept = self.emit(i)
                 changed += was_changed
                 if kept is not None:
                     digests.append((i, kept))
+            if self.file is not None:
+                self.file.flush()
         except GeneratorError as exc:  # sent back as plain fields (exceptions lose them)
             return ("error", exc.message, exc.path, exc.line)
         return changed, len(indexes) - changed, digests
@@ -177,20 +191,22 @@ def _tally(result: WriteResult, r: Any, outputs: Sequence[Output]) -> None:
         raise GeneratorError(r[1], r[2], r[3])
     result.written += r[0]
     result.unchanged += r[1]
-    for i, (digest, refs, saved) in r[2]:
-        path = outputs[i].path
-        result.digests[path] = digest
-        result.refs[path] = refs
-        result.recipes[path] = saved
+    for i, (digest, refs, place) in r[2]:
+        out = outputs[i]
+        result.digests[out.path] = digest
+        if place is not None:
+            result.saved.add(out.path, out.template or "", place, refs)
 
 
 def write(outputs: Sequence[Output], env: jinja2.Environment, out_dir: Path, *,
           jobs: int = 1, protected: Sequence[Path] = (), known: dict[str, str] | None = None,
+          contexts: Path | None = None,
           tick: Callable[[int], None] = lambda n: None) -> WriteResult:
     """Render OUTPUTS into OUT_DIR atomically; unchanged files keep their mtime.
 
     KNOWN maps output paths to the context digests of the build that wrote OUT_DIR; a page
-    whose digest is unchanged is not rendered again but linked from there.
+    whose digest is unchanged is not rendered again but linked from there. With CONTEXTS (an
+    empty folder), every page's context is saved there (see WriteResult.saved).
     """
     check_paths(outputs)
     recover(out_dir)
@@ -199,8 +215,12 @@ def write(outputs: Sequence[Output], env: jinja2.Environment, out_dir: Path, *,
     staging.mkdir(parents=True)
     try:
         previous = out_dir if out_dir.is_dir() else None
-        emitter = _Emitter(outputs, env, staging, previous, known or {})
-        result = _emit_all(emitter, jobs if len(outputs) >= PARALLEL_FROM else 1, tick)
+        emitter = _Emitter(outputs, env, staging, previous, known or {}, contexts)
+        try:
+            result = _emit_all(emitter, jobs if len(outputs) >= PARALLEL_FROM else 1, tick)
+        finally:
+            if emitter.file is not None:
+                emitter.file.close()
         (staging / MARKER).write_bytes(MARKER_TEXT + f"build {token(result.digests)}\n".encode())
         swap_in(staging, out_dir)
     except BaseException:

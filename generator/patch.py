@@ -27,7 +27,7 @@ from generator.errors import FrontMatterError, GeneratorError
 from generator.model import cache
 from generator.model.site import Entry, load_entry
 from generator.render import env as render_env
-from generator.render import fingerprint, recipe
+from generator.render import recipe
 
 LIMIT_SHARE = 0.05
 """A patch renders at most this share of the site's pages (else a full build is quicker)."""
@@ -178,7 +178,7 @@ def try_patch(cfg: SiteConfig, env: jinja2.Environment, key: str, saved: dict[st
     for n, (template, blob) in sorted(saved_contexts.items()):
         path = index.saved.paths[n]
         context = recipe.loads(blob, lookup.__getitem__)
-        digest = fingerprint.of_context(template, context)
+        digest = recipe.record(template, context)[2]
         if digests.get(path) == digest:
             continue
         try:

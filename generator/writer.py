@@ -19,7 +19,7 @@ from generator.outdir import (  # MARKER and staging_dir are also used by other 
     MARKER, MARKER_TEXT, guard, recover, staging_dir, swap_in, token)
 from generator.outputs import Output
 from generator.render import env as render_env
-from generator.render import fingerprint, recipe
+from generator.render import recipe
 
 PARALLEL_FROM = 400
 """Outputs from which rendering is spread over worker processes."""
@@ -76,12 +76,11 @@ class _Emitter:
             raise GeneratorError(f"template {out.template} failed for /{out.path}: {exc}",
                                  out.source) from None
 
-    def keep(self, context: Any) -> tuple[str, int, int]:
-        """Append CONTEXT to this process's contexts file: (file name, offset, length)."""
+    def keep(self, data: bytes) -> tuple[str, int, int]:
+        """Append a saved context to this process's contexts file: (file name, offset, length)."""
         if self.file is None:
             assert self.contexts is not None
             self.file = open(self.contexts / f"contexts-{os.getpid()}.bin", "ab")
-        data = recipe.dumps(context)
         offset = self.file.tell()
         self.file.write(data)
         return self.file.name.rsplit("/", 1)[-1], offset, len(data)
@@ -99,9 +98,8 @@ class _Emitter:
         kept = None
         if out.data is None:
             context = out.resolved_context()
-            refs: list[str] = []
-            digest = fingerprint.of_context(out.template or "", context, refs)
-            kept = (digest, refs, self.keep(context) if self.contexts is not None else None)
+            saved, refs, digest = recipe.record(out.template or "", context)
+            kept = (digest, refs, self.keep(saved) if self.contexts is not None else None)
             if old is not None and self.known.get(out.path) == digest and _link(old, target):
                 return False, kept
             data = self.render(out, context)

@@ -4,54 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
 import generator
 from generator.config import SiteConfig
 from generator.model.cache import Stamp, code_key, stamp
-from generator.model.site import Entry, Scan, scan
-from generator.model.taxonomy import Term, TermView
+from generator.model.site import Scan, scan
 from generator.render.theme import Theme
-
-
-def _feed(value: Any, out: list[str], refs: list[str] | None) -> None:
-    """Append a stable description of VALUE (entries by digest, terms by what lists show).
-
-    The keys of the entries met are appended to REFS (when given).
-    """
-    if isinstance(value, Entry):
-        out.append("E" + value.digest)
-        if refs is not None:
-            refs.append(value.key)
-    elif isinstance(value, (Term, TermView)):
-        out.append(f"T{value.name}\0{value.url}\0{value.count}")
-    elif isinstance(value, Mapping):
-        out.append("{")
-        for key in sorted(value, key=str):
-            out.append(f"{key}:")
-            _feed(value[key], out, refs)
-        out.append("}")
-    elif isinstance(value, (list, tuple)):
-        out.append("[")
-        for item in value:
-            _feed(item, out, refs)
-        out.append("]")
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out.append(type(value).__name__)
-        _feed({f.name: getattr(value, f.name) for f in dataclasses.fields(value)}, out, refs)
-    else:
-        out.append(f"{type(value).__name__}:{value!r}")
-
-
-def of_context(template: str, context: Mapping[str, Any], refs: list[str] | None = None) -> str:
-    """The digest of rendering TEMPLATE with CONTEXT (keys of the entries it holds → REFS)."""
-    parts = [template]
-    _feed(context, parts, refs)
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def build_key(cfg: SiteConfig, theme: Theme, env: jinja2.Environment) -> str:

@@ -8,8 +8,11 @@ entries changed can render exactly the pages that show them, without loading the
 from __future__ import annotations
 
 import array
+import copyreg
+import hashlib
 import io
 import pickle
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -17,35 +20,52 @@ from generator.model.site import Entry
 from generator.model.taxonomy import Term, TermView
 
 
-class _Pickler(pickle.Pickler):
-    def persistent_id(self, obj: Any) -> Any:
-        if isinstance(obj, Entry):
-            return ("E", obj.key)
-        if isinstance(obj, Term):
-            return ("T", TermView.of(obj))
-        return None
+_LOOKUP = threading.local()
+"""lookup.entry: key → Entry while loads() runs (unpickling calls _entry by name)."""
 
 
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, data: bytes, entry: Callable[[str], Entry]):
-        super().__init__(io.BytesIO(data))
-        self.entry = entry
-
-    def persistent_load(self, pid: Any) -> Any:
-        kind, value = pid
-        return self.entry(value) if kind == "E" else value
+def _entry(key: str) -> Entry:
+    return _LOOKUP.entry(key)
 
 
-def dumps(context: Mapping[str, Any]) -> bytes:
-    """CONTEXT as bytes, each entry replaced by its key and each term by a TermView."""
+def record(template: str, context: Mapping[str, Any]) -> tuple[bytes, list[str], str]:
+    """(CONTEXT as bytes, keys of the entries it holds, digest of rendering TEMPLATE with it).
+
+    Entries are kept by key and terms by a TermView (what pages show of them), so the bytes
+    are small and a context can be loaded again with other versions of its entries. The
+    digest covers the bytes and the digest of each entry held, so it changes whenever the
+    page could.
+    """
+    keys: list[str] = []
+    digests: list[str] = []
+
+    def entry(obj: Entry) -> tuple:
+        keys.append(obj.key)
+        digests.append(obj.digest)
+        return _entry, (obj.key,)
+
+    def term(obj: Term | TermView) -> tuple:
+        return TermView, (obj.name, obj.segment, obj.url, obj.count)
+
     buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(context)
-    return buffer.getvalue()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, Entry: entry, Term: term,
+                              TermView: term}
+    pickler.fast = True  # no memo: equal contexts give equal bytes whatever objects they share
+    pickler.dump(context)
+    data = buffer.getvalue()
+    digest = hashlib.sha1(template.encode("utf-8") + b"\0" + data + b"\0"
+                          + ",".join(digests).encode("ascii"))
+    return data, keys, digest.hexdigest()
 
 
 def loads(data: bytes, entry: Callable[[str], Entry]) -> Any:
     """The context DATA holds, with ENTRY(key) for each entry."""
-    return _Unpickler(data, entry).load()
+    _LOOKUP.entry = entry
+    try:
+        return pickle.loads(data)
+    finally:
+        del _LOOKUP.entry
 
 
 def entry_keys(data: bytes) -> set[str]:

@@ -150,7 +150,8 @@ def try_patch(cfg: SiteConfig, env: jinja2.Environment, key: str, saved: dict[st
     fresh: dict[str, Entry] = {}
     for rel in changed:
         try:
-            entry = load_entry(Path(cfg.content_path) / rel, cfg.article_url, cfg.chars_per_minute)
+            entry = load_entry(Path(cfg.content_path) / rel, cfg.article_url,
+                               cfg.chars_per_minute, cfg.search.enabled)
         except GeneratorError:
             return None
         entry.key = rel
@@ -158,7 +159,7 @@ def try_patch(cfg: SiteConfig, env: jinja2.Environment, key: str, saved: dict[st
             return None
         fresh[rel] = entry
     entries = cache.EntryCache(Path(cfg.site_dir) / cache.FOLDER, cfg.content_dir,
-                               cfg.article_url, cfg.chars_per_minute)
+                               cfg.article_url, cfg.chars_per_minute, cfg.search.enabled)
     # every page holding a changed file's entry; those whose context digest is the same
     # (the file was only touched) are skipped below
     pages = {n for rel in fresh for n in index.saved.by_entry.get(rel, ())}

@@ -8,6 +8,7 @@ import datetime as dt
 import heapq
 import hashlib
 import multiprocessing
+import operator
 import os
 import re
 import stat
@@ -45,7 +46,8 @@ class Entry:
     slug: str
     url: str
     """Root-relative URL without a leading slash, e.g. 2018/09/abc123/."""
-    packed_text: bytes | memoryview
+    packed_text: bytes | memoryview | None
+    """None when the site has no search index (the text is then made from the HTML if asked)."""
     packed_html: bytes | memoryview
     source: str
     """The Markdown file's path."""
@@ -74,6 +76,8 @@ class Entry:
     @property
     def text(self) -> str:
         """Plain text of the body (search)."""
+        if self.packed_text is None:
+            return markdown.plain_text(self.html)
         return zlib.decompress(self.packed_text).decode("utf-8")
 
     @property
@@ -81,8 +85,19 @@ class Entry:
         return Path(self.source)
 
     def __reduce__(self) -> tuple:
-        values = [getattr(self, f.name) for f in dataclasses.fields(self)]
-        return Entry, tuple(bytes(v) if isinstance(v, memoryview) else v for v in values)
+        values = _FIELDS(self)
+        if isinstance(values[3], memoryview) or isinstance(values[4], memoryview):  # pooled
+            values = (*values[:3], _bytes(values[3]), _bytes(values[4]), *values[5:])
+        return Entry, values
+
+
+_NAMES = tuple(f.name for f in dataclasses.fields(Entry))
+assert _NAMES[3:5] == ("packed_text", "packed_html")
+_FIELDS = operator.attrgetter(*_NAMES)
+
+
+def _bytes(value: bytes | memoryview | None) -> bytes | None:
+    return bytes(value) if isinstance(value, memoryview) else value
 
 
 def pool_bodies(entries: list[Entry]) -> None:
@@ -93,13 +108,14 @@ def pool_bodies(entries: list[Entry]) -> None:
     holding its header copied into every worker that renders it (a 100,000-article site:
     ~400 MB). Views into one buffer are small objects side by side; the buffer is only read.
     """
-    blob = b"".join(part for e in entries for part in (e.packed_text, e.packed_html))
+    blob = b"".join(part for e in entries for part in (e.packed_text or b"", e.packed_html))
     view = memoryview(blob)
     at = 0
     for e in entries:
-        n = len(e.packed_text)
-        e.packed_text = view[at:at + n]
-        at += n
+        if e.packed_text is not None:
+            n = len(e.packed_text)
+            e.packed_text = view[at:at + n]
+            at += n
         n = len(e.packed_html)
         e.packed_html = view[at:at + n]
         at += n
@@ -243,8 +259,8 @@ def derive_slug(front: FrontMatter, path: Path) -> str:
     return "a-" + hashlib.sha1(path.name.encode("utf-8")).hexdigest()[:10]
 
 
-def load_entry(path: Path, pattern: str, per_minute: int) -> Entry:
-    """Read, parse and render one article file."""
+def load_entry(path: Path, pattern: str, per_minute: int, keep_text: bool = True) -> Entry:
+    """Read, parse and render one article file (KEEP_TEXT: pack its plain text too)."""
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8")
@@ -263,15 +279,15 @@ def load_entry(path: Path, pattern: str, per_minute: int) -> Entry:
     url = urls.article_url(pattern, slug, front.day)
     html = media.relocate(html, url)
     digest = hashlib.sha1(raw + b"\0" + url.encode("utf-8")).hexdigest()
-    return Entry(front, slug, url, pack(plain), pack(html), str(path), words,
+    return Entry(front, slug, url, pack(plain) if keep_text else None, pack(html), str(path), words,
                  markdown.reading_minutes(words, per_minute), summary, digest, front.day)
 
 
-def _load_chunk(paths: list[Path], pattern: str, per_minute: int) -> list[Any]:
+def _load_chunk(paths: list[Path], pattern: str, per_minute: int, keep_text: bool) -> list[Any]:
     out: list[Any] = []
     for path in paths:
         try:
-            out.append(load_entry(path, pattern, per_minute))
+            out.append(load_entry(path, pattern, per_minute, keep_text))
         except GeneratorError as exc:  # exceptions with extra fields do not pickle whole
             out.append((type(exc).__name__, exc.message, exc.path, exc.line, exc.hint))
     return out
@@ -303,21 +319,22 @@ def can_fork() -> bool:
 
 def _load_all(paths: list[Path], cfg: SiteConfig) -> list[Any]:
     if len(paths) < PARALLEL_FROM or not can_fork():
-        return _load_chunk(paths, cfg.article_url, cfg.chars_per_minute)
+        return _load_chunk(paths, cfg.article_url, cfg.chars_per_minute, cfg.search.enabled)
     jobs = workers()
     size = max(16, min(256, len(paths) // (jobs * 8)))
     chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
                              initializer=die_with_parent) as pool:
         results = pool.map(_load_chunk, chunks, [cfg.article_url] * len(chunks),
-                           [cfg.chars_per_minute] * len(chunks))
+                           [cfg.chars_per_minute] * len(chunks),
+                           [cfg.search.enabled] * len(chunks))
         return [item for chunk in results for item in chunk]
 
 
 def _load_cached(sources: list[Source], cfg: SiteConfig, clean: bool) -> list[Any]:
     """Load SOURCES, reusing entries of unchanged files from the site's cache folder."""
     store = cache.EntryCache(cfg.site_dir / cache.FOLDER, cfg.content_dir,
-                             cfg.article_url, cfg.chars_per_minute)
+                             cfg.article_url, cfg.chars_per_minute, cfg.search.enabled)
     old = {} if clean else store.load()
     items: dict[str, Any] = {}
     todo: list[Source] = []

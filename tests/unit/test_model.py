@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -163,3 +165,12 @@ def test_prev_next_follow_date_order_and_keep_undated_apart(site):
     assert site.neighbours(oldest) == (site.dated[-2], None)
     assert site.neighbours(site.entries[0]) == (None, site.entries[1])
     assert site.neighbours(site.undated[0]) == (None, None)
+
+
+def test_text_is_the_same_whether_packed_or_made_from_the_html():
+    cfg = load_config(FIXTURE)
+    with_search, _ = load_site(cfg)
+    without, _ = load_site(override(cfg, search=dataclasses.replace(cfg.search, enabled=False)))
+    assert all(e.packed_text is None for e in without.entries)
+    assert [e.text for e in without.entries] == [e.text for e in with_search.entries]
+    assert [e.words for e in without.entries] == [e.words for e in with_search.entries]

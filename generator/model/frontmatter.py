@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from generator.errors import FrontMatterError
+from generator.model import frontmatter_plain
 from generator.model.article import CHINA_TZ, KNOWN_KEYS, Article, FrontMatter
 
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
@@ -167,9 +168,24 @@ def split(text: str) -> tuple[str | None, str, int]:
     return yaml_text, text[end:], text[:end].count("\n") + 1
 
 
+_RESOLVER = _Loader("")
+
+
+def _is_text(plain: str) -> bool:
+    """Whether YAML (as set up here) reads the plain scalar PLAIN as a string."""
+    return _RESOLVER.resolve(yaml.ScalarNode, plain, (True, False)) == "tag:yaml.org,2002:str"
+
+
+def simple_load(yaml_text: str) -> dict[str, Any] | None:
+    """The mapping of plain one-line front matter without a YAML parser, else None."""
+    return frontmatter_plain.simple_load(yaml_text, _is_text)
+
+
 def load_yaml(yaml_text: str, path: Any = None, line_offset: int = 1) -> dict[str, Any]:
     """Parse front matter YAML safely; errors name the file and line."""
-    data = _fast_load(yaml_text) if _CLoader is not None else None
+    data = simple_load(yaml_text)
+    if data is None and _CLoader is not None:
+        data = _fast_load(yaml_text)
     try:
         if data is None:
             data = yaml.load(yaml_text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)

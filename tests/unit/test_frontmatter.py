@@ -1,8 +1,11 @@
 """Front matter: round trip, safe loading, and a clear file:line error for every malformed case."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.errors import FrontMatterError
 from generator.model import frontmatter
@@ -73,3 +76,55 @@ def test_dates_accept_common_shapes():
     assert parse("2018-04-24 15:30") == dt.datetime(2018, 4, 24, 15, 30, tzinfo=CHINA_TZ)
     assert parse("2020-06-09T16:04:00Z").utcoffset() == dt.timedelta(0)
     assert parse(None) is None
+
+
+# --- plain front matter read without a YAML parser (frontmatter_plain) must read as YAML does ---
+
+_PIECES = ["a", "甲", "文章", " ", ":", ": ", "#", " #", "-", "'", "''", '"', "\\", ",", "[", "]",
+           "{", "}", "*", "&", "!", "|", ">", "%", "@", "`", "?", "~", "null", "true", "True",
+           "no", "0", "12", "1.5", "0x1F", "1e3", ".inf", "2018-09-27", "=", "<<", "  ", "\\n",
+           "https://mp.weixin.qq.com/s?__biz=Mz==&mid=1#wechat_redirect", "\t", "\r", "\u2028",
+           "\x85", "\ufeff", "\x00"]
+_NICE = ["甲", "文章", "a", "Z", "9", " ", "-", "/", ".", "（", "）", "·", "#", ":", "、"]
+
+
+def _values(pieces):
+    plain = st.lists(st.sampled_from(pieces), max_size=5).map("".join)
+    item = st.one_of(plain, plain.map(lambda v: f'"{v}"'), plain.map(lambda v: f"'{v}'"))
+    return st.one_of(item, st.lists(item, max_size=3).map(lambda i: "[" + ", ".join(i) + "]"))
+
+
+def _yaml(text):
+    try:
+        data = frontmatter.yaml.load(text, Loader=frontmatter._Loader)  # noqa: S506
+    except Exception:  # noqa: BLE001 (any failure: the fast path must not have accepted it)
+        return "error"
+    if data is None:
+        return {}  # as load_yaml reads an empty front matter
+    return {str(k): v for k, v in data.items()} if isinstance(data, dict) else data
+
+
+@settings(max_examples=4000, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["title", "date", "tags", "null", "true", "x_y",
+                                            "Title", "a b", "on"]),
+                          st.one_of(_values(_PIECES), _values(_NICE))), max_size=5),
+       st.sampled_from(["", " ", "  "]))
+def test_plain_front_matter_is_read_as_yaml_reads_it(pairs, pad):
+    text = "".join(f"{key}:{pad} {value}\n" for key, value in pairs)
+    fast = frontmatter.simple_load(text)
+    if fast is not None:
+        assert fast == _yaml(text), text
+
+
+def test_the_importers_front_matter_takes_the_fast_path():
+    root = Path(__file__).resolve().parents[2]
+    files = sorted((root / "content").rglob("*.md")) + sorted(
+        (root / "tests" / "fixtures" / "site" / "content").rglob("*.md"))
+    fast = 0
+    for path in files:
+        yaml_text, _, _ = frontmatter.split(path.read_text("utf-8"))
+        data = frontmatter.simple_load(yaml_text) if yaml_text is not None else None
+        if data is not None:
+            fast += 1
+            assert data == _yaml(yaml_text), path
+    assert fast >= 0.9 * len(files) > 50

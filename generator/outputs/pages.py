@@ -54,7 +54,7 @@ def article_context(site: Site, cfg: SiteConfig, entry: Entry) -> ArticleContext
 def plan(site: Site, cfg: SiteConfig) -> list[Output]:
     """One article page per entry, its context built when it is rendered."""
     return [Output(urls.output_path(e.url), template="article.html",
-                   context=_Lazy(site, cfg, e), source=str(e.source_path))
+                   context=_Lazy(site, cfg, e), source=e.source)
             for e in site.entries]
 
 

@@ -186,3 +186,14 @@ def test_sigkill_mid_build_leaves_old_output_intact(tmp_path):
     again = wenji("build", "--site", str(root))
     assert again.returncode == 0 and not staging.exists()
     assert (root / "public" / "2021/01/new/index.html").is_file()
+
+
+@pytest.mark.parametrize("path", ["", "/etc/passwd", "a/../b", "..", "a//b", "./a", "a/./b",
+                                  "a/", "a\\b", ".wenji-output", "x/.wenji-output"])
+def test_unsafe_output_paths_are_refused(path):
+    from generator.outputs import Output
+    from generator.writer import check_paths
+
+    with pytest.raises(GeneratorError, match="unsafe output path"):
+        check_paths([Output(path, data=b"x", source="test")])
+    check_paths([Output("a/b/index.html", data=b"x"), Output("tags/标签/feed.xml", data=b"")])

@@ -23,7 +23,7 @@ import jinja2
 
 from generator import outdir
 from generator.config import SiteConfig
-from generator.errors import FrontMatterError, GeneratorError
+from generator.errors import GeneratorError
 from generator.model import cache
 from generator.model.site import Entry, load_entry
 from generator.render import env as render_env
@@ -123,7 +123,6 @@ class Patched:
     written: int
     unchanged: int
     articles: int
-    problems: list[GeneratorError]
 
 
 def try_patch(cfg: SiteConfig, env: jinja2.Environment, key: str, saved: dict[str, Any],
@@ -131,15 +130,15 @@ def try_patch(cfg: SiteConfig, env: jinja2.Environment, key: str, saved: dict[st
     """Patch the output for the article files changed since the build SAVED describes.
 
     None when this change needs a full build (see the module's docstring); nothing has been
-    touched then.
+    touched then. The caller has rolled back any patch an earlier build left half done.
     """
     before: dict[str, cache.Stamp] = saved["inputs"]
     if cfg.search.enabled or before.keys() != inputs.keys():
         return None
-    changed = [k.removeprefix("content/") for k in inputs if inputs[k] != before[k]]
-    if not changed or not all(k.startswith("content/") and k.endswith(".md")
-                              for k in ("content/" + rel for rel in changed)):
-        return None
+    keys = [k for k in inputs if inputs[k] != before[k]]
+    if not keys or not all(k.startswith("content/") and k.endswith(".md") for k in keys):
+        return None  # an image or a theme file changed: a full build copies it
+    changed = [k.removeprefix("content/") for k in keys]
     if any(not (Path(cfg.content_path) / rel).is_file() for rel in changed):
         return None
     store = RecipeStore(cfg)
@@ -169,7 +168,8 @@ def try_patch(cfg: SiteConfig, env: jinja2.Environment, key: str, saved: dict[st
         saved_contexts = store.load(index.saved, pages)
     except OSError:
         return None
-    shown = set().union(*(recipe.entry_keys(blob) for _, blob in saved_contexts.values())) - set(fresh)
+    shown = set().union(*(recipe.entry_keys(blob) for _, blob in saved_contexts.values()))
+    shown -= fresh.keys()
     known = entries.load_some(shown)
     if any(known.get(rel, (None,))[0] != inputs.get("content/" + rel) for rel in shown):
         return None  # the cache does not hold what the site has: let a full build sort it out
@@ -195,11 +195,9 @@ def try_patch(cfg: SiteConfig, env: jinja2.Environment, key: str, saved: dict[st
             files[path] = data
     token = outdir.token(digests)
     entries.update({rel: (inputs["content/" + rel], e) for rel, e in fresh.items()})
-    outdir.recover(out_dir)
     outdir.patch(out_dir, files, outdir.MARKER_TEXT + f"build {token}\n".encode())
     cache.PageDigests(cfg, key).save(token, digests)
     store.save_token(token)
-    problems = [FrontMatterError(*p) for p in saved["problems"]]
     cache.LastBuild(cfg).save(key=key, token=token, inputs=inputs, files=saved["files"],
                               articles=saved["articles"], problems=saved["problems"])
-    return Patched(len(files), saved["files"] - len(files), saved["articles"], problems)
+    return Patched(len(files), saved["files"] - len(files), saved["articles"])

@@ -245,11 +245,6 @@ def scan(content: Path) -> Scan:
     return found
 
 
-def source_files(content: Path) -> list[Path]:
-    """Markdown files under CONTENT (hidden files and folders skipped), in path order."""
-    return [Path(path) for _, path, _ in scan(content).articles]
-
-
 def derive_slug(front: FrontMatter, path: Path) -> str:
     """front.slug, else the file name without a date prefix, folded to a URL segment."""
     for candidate in (front.slug or "", _DATE_PREFIX.sub("", path.stem), path.stem):

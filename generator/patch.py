@@ -12,7 +12,6 @@ templates, settings, the search index) goes through the full build, which is alw
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from dataclasses import dataclass
@@ -23,9 +22,8 @@ import jinja2
 
 from generator import outdir
 from generator.config import SiteConfig
-from generator.errors import GeneratorError
 from generator.model import cache
-from generator.model.site import Entry, load_entry
+from generator.model.site import Entry, entry_cache, load_sources
 from generator.render import env as render_env
 from generator.render import recipe
 
@@ -56,8 +54,7 @@ class RecipeStore:
     """The saved page contexts of one output folder (written by the render processes)."""
 
     def __init__(self, cfg: SiteConfig):
-        where = hashlib.sha1(str(Path(cfg.output_path).resolve()).encode()).hexdigest()[:16]
-        self.folder = Path(cfg.site_dir) / cache.FOLDER / f"pages-{where}"
+        self.folder = cache.place(cfg, "pages")
 
     def prepare(self) -> Path | None:
         """An emptied folder for a full build's contexts (None where the site is read-only)."""
@@ -72,14 +69,11 @@ class RecipeStore:
 
     def save_index(self, index: Index) -> None:
         """Keep INDEX (silently skipped where the site is read-only)."""
-        tmp = self.folder / f"index.{os.getpid()}.tmp"
         try:
-            with open(tmp, "wb") as fh:
-                pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.folder / "index.pickle")
+            cache.write_pickle(self.folder / "index.pickle", index)
             self.save_token(index.token)
         except OSError:
-            tmp.unlink(missing_ok=True)
+            pass
 
     def save_token(self, token: str) -> None:
         """Mark the saved pages as those of the output whose marker holds TOKEN."""
@@ -139,26 +133,19 @@ def try_patch(cfg: SiteConfig, env: jinja2.Environment, key: str, saved: dict[st
     if not keys or not all(k.startswith("content/") and k.endswith(".md") for k in keys):
         return None  # an image or a theme file changed: a full build copies it
     changed = [k.removeprefix("content/") for k in keys]
-    if any(not (Path(cfg.content_path) / rel).is_file() for rel in changed):
-        return None
     store = RecipeStore(cfg)
     index = store.load_index(key, saved["token"])
     digests = cache.PageDigests(cfg, key).load(saved["token"])
     if index is None or not digests:
         return None
+    sources = [(rel, str(Path(cfg.content_path) / rel), inputs["content/" + rel])
+               for rel in changed]
     fresh: dict[str, Entry] = {}
-    for rel in changed:
-        try:
-            entry = load_entry(Path(cfg.content_path) / rel, cfg.article_url,
-                               cfg.chars_per_minute, cfg.search.enabled)
-        except GeneratorError:
-            return None
-        entry.key = rel
-        if index.shapes.get(rel) != shape(entry):
-            return None
+    for (rel, _, _), entry in zip(sources, load_sources(sources, cfg)):
+        if not isinstance(entry, Entry) or index.shapes.get(rel) != shape(entry):
+            return None  # a bad file, or one that moved in the site: the full build sees to it
         fresh[rel] = entry
-    entries = cache.EntryCache(Path(cfg.site_dir) / cache.FOLDER, cfg.content_dir,
-                               cfg.article_url, cfg.chars_per_minute, cfg.search.enabled)
+    entries = entry_cache(cfg)
     # every page holding a changed file's entry; those whose context digest is the same
     # (the file was only touched) are skipped below
     pages = {n for rel in fresh for n in index.saved.by_entry.get(rel, ())}

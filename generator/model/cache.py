@@ -28,6 +28,28 @@ def stamp(path: Path) -> Stamp:
     return st.st_size, st.st_mtime_ns, st.st_ino
 
 
+def place(cfg: Any, name: str) -> Path:
+    """Where the cache keeps NAME for cfg's output folder (each --out has its own)."""
+    where = hashlib.sha1(str(Path(cfg.output_path).resolve()).encode()).hexdigest()[:16]
+    return Path(cfg.site_dir) / FOLDER / f"{name}-{where}"
+
+
+def write_pickle(path: Path, value: Any) -> None:
+    """Pickle VALUE into PATH through a temporary file, so a reader never sees half of it.
+
+    OSError (a read-only site folder) is raised, with no temporary file left behind.
+    """
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 @functools.cache
 def code_key() -> str:
     """A digest of the code and library versions an entry's loading depends on (per process)."""
@@ -90,20 +112,20 @@ class EntryCache:
 
     def load_some(self, rels: set[str]) -> dict[str, tuple[Stamp, Any]]:
         """The cached items of RELS that are there (only their shards are read)."""
+        by_shard: dict[int, list[str]] = {}
+        for rel in rels:
+            by_shard.setdefault(self._shard(rel), []).append(rel)
         items: dict[str, tuple[Stamp, Any]] = {}
-        for shard in sorted({self._shard(rel) for rel in rels}):
+        for shard, wanted in sorted(by_shard.items()):
             part = self._read(shard) or {}
-            for rel in rels:
-                if rel in part and self._shard(rel) == shard:
+            for rel in wanted:
+                if rel in part:
                     st, blob = part[rel]
                     items[rel] = (st, pickle.loads(blob))
         return items
 
     def _write(self, shard: int, part: dict[str, tuple[Stamp, bytes]]) -> None:
-        tmp = self._path(shard).with_name(f"entries-{shard:02d}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump((self.key, part), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self._path(shard))
+        write_pickle(self._path(shard), (self.key, part))
 
     def save(self, items: dict[str, tuple[Stamp, Any]]) -> None:
         """Write the shards whose files changed; a read-only site folder just goes uncached."""
@@ -111,7 +133,6 @@ class EntryCache:
         for rel, value in items.items():
             parts[self._shard(rel)][rel] = value
         try:
-            self.folder.mkdir(exist_ok=True)
             for shard, part in parts.items():
                 stamps = {rel: value[0] for rel, value in part.items()}
                 if self.loaded.get(shard) == stamps and self._path(shard).exists():
@@ -120,7 +141,7 @@ class EntryCache:
                                     for rel, (st, item) in part.items()})
                 self.loaded[shard] = stamps
         except OSError:
-            self._tidy()
+            pass
 
     def update(self, items: dict[str, tuple[Stamp, Any]]) -> None:
         """Replace the cached ITEMS, leaving every other item of their shards as it is."""
@@ -131,19 +152,14 @@ class EntryCache:
                             for rel, (st, item) in items.items() if self._shard(rel) == shard)
                 self._write(shard, part)
         except OSError:
-            self._tidy()
-
-    def _tidy(self) -> None:
-        for tmp in self.folder.glob("entries-*.tmp"):
-            tmp.unlink(missing_ok=True)
+            pass
 
 
 class PageDigests:
     """The context digests of the pages in one output folder, valid for one build key."""
 
     def __init__(self, cfg: Any, key: str):
-        where = hashlib.sha1(str(Path(cfg.output_path).resolve()).encode()).hexdigest()[:16]
-        self.path = Path(cfg.site_dir) / FOLDER / f"pages-{where}.pickle"
+        self.path = place(cfg, "pages").with_suffix(".pickle")
         self.key = key
 
     def load(self, token: str | None) -> dict[str, str]:
@@ -157,22 +173,17 @@ class PageDigests:
 
     def save(self, token: str, digests: dict[str, str]) -> None:
         """Keep DIGESTS for the next build (silently skipped where the site is read-only)."""
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         try:
-            self.path.parent.mkdir(exist_ok=True)
-            with open(tmp, "wb") as fh:
-                pickle.dump((self.key, token, digests), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
+            write_pickle(self.path, (self.key, token, digests))
         except OSError:
-            tmp.unlink(missing_ok=True)
+            pass
 
 
 class LastBuild:
     """What the last build into one output folder read, to skip a build when nothing changed."""
 
     def __init__(self, cfg: Any):
-        where = hashlib.sha1(str(Path(cfg.output_path).resolve()).encode()).hexdigest()[:16]
-        self.path = Path(cfg.site_dir) / FOLDER / f"last-{where}.pickle"
+        self.path = place(cfg, "last").with_suffix(".pickle")
 
     def load(self, key: str, token: str | None) -> dict | None:
         """The saved record if it was written with KEY for the output whose TOKEN is given."""
@@ -185,18 +196,9 @@ class LastBuild:
                 and saved.get("token") == token)
         return saved if same else None
 
-    def match(self, key: str, inputs: dict[str, Stamp], token: str | None) -> dict | None:
-        """The saved summary if KEY, the INPUTS and the output's TOKEN are all unchanged."""
-        saved = self.load(key, token)
-        return saved if saved is not None and saved.get("inputs") == inputs else None
-
     def save(self, **record: Any) -> None:
         """Keep RECORD (key, token, inputs, summary) for the next build."""
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         try:
-            self.path.parent.mkdir(exist_ok=True)
-            with open(tmp, "wb") as fh:
-                pickle.dump(record, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
+            write_pickle(self.path, record)
         except OSError:
-            tmp.unlink(missing_ok=True)
+            pass

@@ -174,9 +174,6 @@ class Site:
         """Up to LIMIT entries sharing most tags with ENTRY, nearest in time first."""
         if limit <= 0 or not entry.front.tags:
             return []
-        if not self._tag_positions:  # made by make_site; here for a Site built by hand
-            self._tag_positions.update(
-                {t: [self._index[id(e)] for e in es] for t, es in self.tags.items()})
         me = self._index[id(entry)]
         score: dict[int, int] = {}
         for tag in entry.front.tags:
@@ -312,24 +309,37 @@ def can_fork() -> bool:
             and threading.active_count() == 1 and workers() > 1)
 
 
-def _load_all(paths: list[Path], cfg: SiteConfig) -> list[Any]:
+def load_sources(sources: list[Source], cfg: SiteConfig) -> list[Any]:
+    """Load SOURCES (an Entry, its key set, or a problem tuple each), in worker processes
+    when there are many."""
+    paths = [Path(path) for _, path, _ in sources]
+    keep_text = cfg.search.enabled
     if len(paths) < PARALLEL_FROM or not can_fork():
-        return _load_chunk(paths, cfg.article_url, cfg.chars_per_minute, cfg.search.enabled)
-    jobs = workers()
-    size = max(16, min(256, len(paths) // (jobs * 8)))
-    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                             initializer=die_with_parent) as pool:
-        results = pool.map(_load_chunk, chunks, [cfg.article_url] * len(chunks),
-                           [cfg.chars_per_minute] * len(chunks),
-                           [cfg.search.enabled] * len(chunks))
-        return [item for chunk in results for item in chunk]
+        loaded = _load_chunk(paths, cfg.article_url, cfg.chars_per_minute, keep_text)
+    else:
+        jobs = workers()
+        size = max(16, min(256, len(paths) // (jobs * 8)))
+        chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=die_with_parent) as pool:
+            results = pool.map(_load_chunk, chunks, [cfg.article_url] * len(chunks),
+                               [cfg.chars_per_minute] * len(chunks), [keep_text] * len(chunks))
+            loaded = [item for chunk in results for item in chunk]
+    for (rel, _, _), item in zip(sources, loaded):
+        if isinstance(item, Entry):
+            item.key = rel
+    return loaded
+
+
+def entry_cache(cfg: SiteConfig) -> cache.EntryCache:
+    """The site's cache of loaded entries, for the settings loading depends on."""
+    return cache.EntryCache(Path(cfg.site_dir) / cache.FOLDER, cfg.content_dir,
+                            cfg.article_url, cfg.chars_per_minute, cfg.search.enabled)
 
 
 def _load_cached(sources: list[Source], cfg: SiteConfig, clean: bool) -> list[Any]:
     """Load SOURCES, reusing entries of unchanged files from the site's cache folder."""
-    store = cache.EntryCache(cfg.site_dir / cache.FOLDER, cfg.content_dir,
-                             cfg.article_url, cfg.chars_per_minute, cfg.search.enabled)
+    store = entry_cache(cfg)
     old = {} if clean else store.load()
     items: dict[str, Any] = {}
     todo: list[Source] = []
@@ -342,10 +352,8 @@ def _load_cached(sources: list[Source], cfg: SiteConfig, clean: bool) -> list[An
                 hit[1].source = path
         else:
             todo.append(source)
-    for (rel, _, _), item in zip(todo, _load_all([Path(p) for _, p, _ in todo], cfg)):
+    for (rel, _, _), item in zip(todo, load_sources(todo, cfg)):
         items[rel] = item
-        if isinstance(item, Entry):
-            item.key = rel
     store.save({rel: (stamp, items[rel]) for rel, _, stamp in sources})
     return [items[rel] for rel, _, _ in sources]
 
@@ -367,15 +375,13 @@ def load_site(cfg: SiteConfig, *, drafts: bool | None = None, cached: bool = Fal
     problems: list[GeneratorError] = []
     entries: list[Entry] = []
     left_out = 0
-    loaded = (_load_cached(sources, cfg, clean) if cached
-              else _load_all([Path(p) for _, p, _ in sources], cfg))
-    for (rel, _, _), item in zip(sources, loaded):
+    loaded = _load_cached(sources, cfg, clean) if cached else load_sources(sources, cfg)
+    for item in loaded:
         if isinstance(item, tuple):
             problems.append(FrontMatterError(item[1], item[2], item[3], item[4]))
         elif item.front.draft and not include_drafts:
             left_out += 1
         else:
-            item.key = rel
             entries.append(item)
     if problems and cfg.strict:
         first = problems[0]
@@ -412,15 +418,15 @@ def make_site(entries: list[Entry], drafts_left_out: int = 0) -> Site:
     tag_terms = taxonomy.collect(ordered, lambda e: e.front.tags, "tag", urls.tag_url)
     account_terms = taxonomy.collect(ordered, lambda e: [e.front.account] if e.front.account
                                      else [], "account", urls.account_url)
-    site = Site(
+    index = {id(e): i for i, e in enumerate(ordered)}
+    return Site(
         entries=ordered,
         tags={name: term.entries for name, term in tag_terms.items()},
         accounts={name: term.entries for name, term in account_terms.items()},
         tag_terms=tag_terms, account_terms=account_terms,
         years=taxonomy.archive(dated), undated=undated, drafts_left_out=drafts_left_out,
-        _index={id(e): i for i, e in enumerate(ordered)},
+        _index=index,
+        # positions made here, before render workers are forked: they share them
+        _tag_positions={name: [index[id(e)] for e in term.entries]
+                        for name, term in tag_terms.items()},
     )
-    # made here, before render workers are forked, so that they share it instead of each
-    # building its own
-    site._tag_positions.update({t: [site._index[id(e)] for e in es] for t, es in site.tags.items()})
-    return site

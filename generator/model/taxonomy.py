@@ -43,10 +43,6 @@ class TermView:
     def feed_url(self) -> str:
         return urls.feed_url(self.url)
 
-    @classmethod
-    def of(cls, term: "Term | TermView") -> "TermView":
-        return cls(term.name, term.segment, term.url, term.count)
-
 
 def _digest(name: str, length: int = 6) -> str:
     return hashlib.sha1(name.encode("utf-8")).hexdigest()[:length]

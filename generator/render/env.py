@@ -16,6 +16,7 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemBytecodeCache, FileSyst
                     PrefixLoader, StrictUndefined, pass_context)
 
 from generator.config import SiteConfig
+from generator.model import cache
 from generator.model.article import CHINA_TZ
 from generator.render import urls
 from generator.render.theme import Theme
@@ -99,7 +100,7 @@ class _TemplateCache(FileSystemBytecodeCache):
 
     def __init__(self, site_dir: Path):
         tag = hashlib.sha1(jinja2.__version__.encode() + Path(__file__).read_bytes()).hexdigest()
-        self.folder = site_dir / ".wenji-cache" / f"templates-{tag[:12]}"
+        self.folder = site_dir / cache.FOLDER / f"templates-{tag[:12]}"
         super().__init__(str(self.folder))
 
     def dump_bytecode(self, bucket: Any) -> None:

@@ -12,7 +12,7 @@ import pytest
 from generator.build import build
 from generator.config import load_config
 from generator.model import cache
-from generator.model.site import load_site
+from generator.model.site import entry_cache, load_site
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "site"
 
@@ -72,8 +72,7 @@ def test_cache_reuses_unchanged_entries(tmp_path):
     assert (root / cache.FOLDER).is_dir()
     again, _ = load_site(cfg, cached=True)
     assert [e.html for e in again.entries] == [e.html for e in first.entries]
-    kept = cache.EntryCache(root / cache.FOLDER, cfg.content_dir, cfg.article_url,
-                            cfg.chars_per_minute, cfg.search.enabled).load()
+    kept = entry_cache(cfg).load()
     assert len(kept) == 14  # every file, the draft included
     target = root / "content" / "2020-02-02-d0e1f2a7b8c9.md"
     target.write_text(target.read_text("utf-8").replace("也没有摘要", "改过了"), encoding="utf-8")

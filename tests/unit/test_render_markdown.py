@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.render.env import http_url, xml_text
 from generator.render.markdown import reading_minutes, render, word_count
@@ -57,8 +61,17 @@ def test_word_count_and_reading_time():
     assert word_count("中文字符，共七个字") == 8
     assert word_count("Hello world 你好") == 4
     assert word_count("COVID-19 疫情") == 3
+    assert word_count("𠀀𠀁 CJK 扩展 B") == 6  # astral Han characters count one each
     assert reading_minutes(0, 450) == 1
     assert reading_minutes(451, 450) == 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("中文字𠀀 \n,.-'’aZ9éжの，。"), max_size=60))
+def test_word_count_counts_each_han_character(text):
+    han = sum(1 for ch in text if ch in "中文字𠀀")
+    latin = len(re.findall(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’.-][A-Za-z0-9\u00c0-\u024f]+)*", text))
+    assert word_count(text) == han + latin
 
 
 def test_helpers_for_templates():

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup
 from jinja2 import (ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader,
                     PrefixLoader, StrictUndefined, pass_context)
 
@@ -139,7 +140,35 @@ def make_env(cfg: SiteConfig, theme: Theme) -> Environment:
                            "search": urls.SEARCH, "feed": urls.FEED, "sitemap": urls.SITEMAP}
     env.filters.update(link=_link, absurl=_absurl, date_zh=date_zh, isodate=isodate,
                        rfc3339=rfc3339, xml=xml_text, http_url=http_url)
+    env.globals["partial_cached"] = _partial_cached
+    env.fragments = {}  # type: ignore[attr-defined]  # see _partial_cached
     return env
+
+
+FRAGMENT_LIMIT = 50_000
+"""Cached partials kept per process before the cache starts afresh (~1 KB each)."""
+
+
+@pass_context
+def _partial_cached(ctx: Any, name: str, it: Any = None, *variants: Any) -> Markup:
+    """Template NAME rendered with `it` = IT, once per build, page root and VARIANTS.
+
+    Like Hugo's partialCached: a fragment repeated on many pages (an article's card in every
+    list that shows it) is rendered once and reused. The partial sees `it`, `page.root` (so
+    `link` works) and the globals; what it shows must depend on nothing else, and VARIANTS
+    must tell apart every IT it is called with (an entry's URL, say).
+    """
+    env = ctx.environment
+    root = ctx["page"].root
+    cache: dict[tuple[Any, ...], Markup] = env.fragments  # type: ignore[attr-defined]
+    key = (name, root, variants)
+    fragment = cache.get(key)
+    if fragment is None:
+        if len(cache) >= FRAGMENT_LIMIT:
+            cache.clear()
+        html = env.get_template(name).render(it=it, page=Page("", root))
+        fragment = cache[key] = Markup(html)
+    return fragment
 
 
 @pass_context

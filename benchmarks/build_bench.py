@@ -26,6 +26,8 @@ import tools  # noqa: E402
 from results import mb, median, ratio, secs, verdict  # noqa: E402
 
 ORDER = ("wenji", "hugo", "pelican")
+SETTLE = 90
+"""Seconds to wait after deleting many files before measuring (see tools.Trash)."""
 EDIT = "\n\n## 基准测试修改\n\n这一段由构建基准脚本追加，第 {n} 次修改，用来测量只改一篇文章之后的重建时间。\n"
 
 
@@ -110,7 +112,7 @@ def edit_one(site: Path, n: int, round_: int) -> tuple[Path, bytes]:
     return path, old
 
 
-def bench_size(n: int, args: argparse.Namespace) -> dict:
+def bench_size(n: int, args: argparse.Namespace, trash: tools.Trash) -> dict:
     """Build the N-article corpus with every tool, interleaved, ARGS.repeat times."""
     names = [t for t in ORDER if t in args.tools]
     folder = corpus.ensure(args.shared, args.work, n, set(names), log=log)
@@ -125,7 +127,7 @@ def bench_size(n: int, args: argparse.Namespace) -> dict:
         rotated = names[r % len(names):] + names[:r % len(names)]
         for name in rotated:
             tool = builders[name]
-            tool.clear()
+            tool.clear(trash)
             code = tools.code_digest()
             measured(tool, f"{name} cold", series[name], args)
             if name == "wenji" and rebuild and series[name].runs[-1].ok and not args.no_rebuilds:
@@ -272,7 +274,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    all_results = [bench_size(n, args) for n in args.sizes]
+    trash = tools.Trash(args.work / "trash")
+    if trash.empty():  # an interrupted run's: let the file system settle (see tools.Trash)
+        os.sync()
+        log(f"deleted an earlier run's old outputs; waiting {SETTLE} s for the disk to settle")
+        time.sleep(SETTLE)
+    try:
+        all_results = [bench_size(n, args, trash) for n in args.sizes]
+    finally:
+        trash.empty()
     versions = {"hugo": lambda: [tools.hugo_binary(), "version"],
                 "pelican": lambda: [sys.executable, "-m", "pelican", "--version"]}
     info = results.machine({k: v() for k, v in versions.items() if k in args.tools})

@@ -38,8 +38,8 @@ _SPACE = re.compile(r"\s+")
 class Entry:
     """One publishable article: its front matter, rendered body and place in the site.
 
-    The body's HTML and plain text are kept zlib-compressed (a third of their size as str):
-    a site holds every entry in memory, and the render workers share them copy-on-write.
+    The body's HTML and plain text are kept as UTF-8 bytes (see pack): a site holds every
+    entry in memory, and the render workers share them copy-on-write.
     """
 
     front: FrontMatter
@@ -71,14 +71,14 @@ class Entry:
     @property
     def html(self) -> str:
         """Rendered, sanitized body HTML."""
-        return zlib.decompress(self.packed_html).decode("utf-8")
+        return unpack(self.packed_html)
 
     @property
     def text(self) -> str:
         """Plain text of the body (search)."""
         if self.packed_text is None:
             return markdown.plain_text(self.html)
-        return zlib.decompress(self.packed_text).decode("utf-8")
+        return unpack(self.packed_text)
 
     @property
     def source_path(self) -> Path:
@@ -132,9 +132,27 @@ def _release_free_memory() -> None:
         pass
 
 
-def pack(text: str) -> bytes:
-    """TEXT as compressed UTF-8 (fast level: build time matters more than a few bytes)."""
-    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+SQUEEZE_FROM = 128 * 2**20
+"""Source bytes from which bodies are kept compressed (see pack)."""
+_PLAIN = b"\x00"  # first byte of a body kept uncompressed (a zlib stream starts with 0x78)
+
+
+def pack(text: str, squeeze: bool = True) -> bytes:
+    """TEXT as UTF-8, zlib-compressed when SQUEEZE.
+
+    Compressing keeps a body in about half the memory (Chinese text) to a fifth (markup-heavy
+    pages) but costs ~0.1 ms per article each way, so it is done only for collections large
+    enough that memory matters (SQUEEZE_FROM); unpack reads either form.
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    return zlib.compress(data, 1) if squeeze else _PLAIN + data
+
+
+def unpack(data: bytes | memoryview) -> str:
+    """The text pack(...) was given."""
+    if data[:1] == _PLAIN:
+        return str(data[1:], "utf-8", "surrogatepass")
+    return zlib.decompress(data).decode("utf-8", "surrogatepass")
 
 
 @dataclass(eq=False)
@@ -251,8 +269,10 @@ def derive_slug(front: FrontMatter, path: Path) -> str:
     return "a-" + hashlib.sha1(path.name.encode("utf-8")).hexdigest()[:10]
 
 
-def load_entry(path: Path, pattern: str, per_minute: int, keep_text: bool = True) -> Entry:
-    """Read, parse and render one article file (KEEP_TEXT: pack its plain text too)."""
+def load_entry(path: Path, pattern: str, per_minute: int, keep_text: bool = True,
+               squeeze: bool = True) -> Entry:
+    """Read, parse and render one article file (KEEP_TEXT: pack its plain text too; SQUEEZE:
+    compress them, see pack)."""
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8")
@@ -271,15 +291,17 @@ def load_entry(path: Path, pattern: str, per_minute: int, keep_text: bool = True
     url = urls.article_url(pattern, slug, front.day)
     html = media.relocate(html, url)
     digest = hashlib.sha1(raw + b"\0" + url.encode("utf-8")).hexdigest()
-    return Entry(front, slug, url, pack(plain) if keep_text else None, pack(html), str(path), words,
+    text = pack(plain, squeeze) if keep_text else None
+    return Entry(front, slug, url, text, pack(html, squeeze), str(path), words,
                  markdown.reading_minutes(words, per_minute), summary, digest, front.day)
 
 
-def _load_chunk(paths: list[Path], pattern: str, per_minute: int, keep_text: bool) -> list[Any]:
+def _load_chunk(paths: list[Path], pattern: str, per_minute: int, keep_text: bool,
+                squeeze: bool) -> list[Any]:
     out: list[Any] = []
     for path in paths:
         try:
-            out.append(load_entry(path, pattern, per_minute, keep_text))
+            out.append(load_entry(path, pattern, per_minute, keep_text, squeeze))
         except GeneratorError as exc:  # exceptions with extra fields do not pickle whole
             out.append((type(exc).__name__, exc.message, exc.path, exc.line, exc.hint))
     return out
@@ -314,8 +336,9 @@ def load_sources(sources: list[Source], cfg: SiteConfig) -> list[Any]:
     when there are many."""
     paths = [Path(path) for _, path, _ in sources]
     keep_text = cfg.search.enabled
+    squeeze = sum(st[0] for _, _, st in sources) >= SQUEEZE_FROM
     if len(paths) < PARALLEL_FROM or not can_fork():
-        loaded = _load_chunk(paths, cfg.article_url, cfg.chars_per_minute, keep_text)
+        loaded = _load_chunk(paths, cfg.article_url, cfg.chars_per_minute, keep_text, squeeze)
     else:
         jobs = workers()
         size = max(16, min(256, len(paths) // (jobs * 8)))
@@ -323,7 +346,8 @@ def load_sources(sources: list[Source], cfg: SiteConfig) -> list[Any]:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
                                  initializer=die_with_parent) as pool:
             results = pool.map(_load_chunk, chunks, [cfg.article_url] * len(chunks),
-                               [cfg.chars_per_minute] * len(chunks), [keep_text] * len(chunks))
+                               [cfg.chars_per_minute] * len(chunks), [keep_text] * len(chunks),
+                               [squeeze] * len(chunks))
             loaded = [item for chunk in results for item in chunk]
     for (rel, _, _), item in zip(sources, loaded):
         if isinstance(item, Entry):

@@ -46,6 +46,13 @@ class Page:
     root: str
 
 
+@dataclass(frozen=True)
+class PageRoot:
+    """What a cached partial knows of the page: only its root (page.url is an error there)."""
+
+    root: str
+
+
 def _day(value: dt.date | dt.datetime) -> dt.date:
     if isinstance(value, dt.datetime):
         return (value.astimezone(CHINA_TZ) if value.tzinfo else value).date()
@@ -166,7 +173,7 @@ def _partial_cached(ctx: Any, name: str, it: Any = None, *variants: Any) -> Mark
     if fragment is None:
         if len(cache) >= FRAGMENT_LIMIT:
             cache.clear()
-        html = env.get_template(name).render(it=it, page=Page("", root))
+        html = env.get_template(name).render(it=it, page=PageRoot(root))
         fragment = cache[key] = Markup(html)
     return fragment
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from generator.config import load_config, override
@@ -71,3 +73,30 @@ def test_each_build_environment_has_its_own_cache(site):
     other, other_calls = _env(site)
     render(other, "list.html", "index.html", {"items": ITEMS})
     assert len(calls) == 2 and len(other_calls) == 2
+
+
+def test_a_cached_partial_cannot_read_the_page_url(site):
+    """What a cached partial shows must not depend on the page: page.url fails loudly."""
+    (site / "theme" / "templates" / "partials" / "card.html").write_text(
+        "{{ page.url }}", encoding="utf-8")
+    env, _ = _env(site)
+    with pytest.raises(jinja2.UndefinedError, match="url"):
+        render(env, "list.html", "index.html", {"items": ITEMS})
+
+
+def test_the_default_header_marks_the_section_of_every_page(tmp_path):
+    """The header is cached per first URL segment; aria-current follows the page's section."""
+    (tmp_path / "site.yml").write_text("title: T\nbase_url: https://example.org/\n")
+    cfg = load_config(tmp_path)
+    env = make_env(cfg, Theme.load(cfg))
+    current = {}
+    for path in ("index.html", "page/2/index.html", "archive/index.html", "2020/index.html",
+                 "tags/index.html", "tags/by-name.html", "tags/党建/index.html",
+                 "accounts/x/index.html", "404.html", "index.html"):
+        html = render(env, "404.html", path, {"title": "x"}).decode()
+        current[path] = re.findall(r'<a href="([^"]*)" aria-current="page">', html)
+    assert current == {
+        "index.html": ["/"], "page/2/index.html": [], "archive/index.html": ["/archive/"],
+        "2020/index.html": [], "tags/index.html": ["/tags/"], "tags/by-name.html": ["/tags/"],
+        "tags/党建/index.html": ["/tags/"], "accounts/x/index.html": ["/accounts/"],
+        "404.html": []}

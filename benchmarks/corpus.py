@@ -17,6 +17,7 @@ SITE_YML = """\
 title: 文章集基准站点
 base_url: https://example.org/
 per_page: 10
+archive_per_page: 0     # a whole year (month) on one page, as the Hugo and Pelican sites have it
 feed_size: 20
 search:
   enabled: {search}

@@ -62,6 +62,8 @@ class SiteConfig:
     """Site folder whose templates/ and static/ override the theme's files."""
     per_page: int = 20
     """Articles per list page (home, archives, tags, accounts)."""
+    archive_per_page: int | None = None
+    """Articles per year and month archive page: None for per_page, 0 for all on one page."""
     feed_size: int = 50
     """Entries in each Atom feed."""
     related: int = 5
@@ -124,6 +126,8 @@ def _build(cls: type, data: Any, path: Path, prefix: str = "") -> Any:
 
 
 def _coerce(kind: Any, value: Any, key: str, path: Path) -> Any:
+    if kind == int | None:
+        return None if value is None else _coerce(int, value, key, path)
     origin = getattr(kind, "__origin__", kind)
     if origin is dict:
         if not isinstance(value, dict):

@@ -97,14 +97,15 @@ def plan(site: Site, cfg: SiteConfig) -> list[Output]:
     out.append(Output(urls.output_path(urls.ARCHIVE), template="archive.html",
                       context={"title": "归档", "years": archive,
                                "undated": len(site.undated)}, source="archive"))
+    by_date = per if cfg.archive_per_page is None else cfg.archive_per_page
     for year, months in site.years.items():
         entries = [e for es in months.values() for e in es]
         month_links = [(m, len(es), urls.month_url(year, m)) for m, es in months.items()]
-        out += paginate(entries, urls.year_url(year), per, "list.html",
+        out += paginate(entries, urls.year_url(year), by_date or len(entries), "list.html",
                         {"title": f"{year}年", "months": month_links, "year": year},
                         f"archive {year}")
         for month, es in months.items():
-            out += paginate(es, urls.month_url(year, month), per, "list.html",
+            out += paginate(es, urls.month_url(year, month), by_date or len(es), "list.html",
                             {"title": f"{year}年{month}月", "months": [], "year": year},
                             f"archive {year}-{month:02d}")
     if site.undated:

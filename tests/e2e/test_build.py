@@ -207,3 +207,20 @@ def test_scraped_html_is_neutralised(built):
     assert "<iframe" not in html and "onerror" not in html and "javascript:" not in html
     assert "position:fixed" not in html and "onclick" not in html
     assert 'src="https://mmbiz.qpic.cn/demo.jpg"' in html
+
+
+@pytest.mark.parametrize("by_date, year_pages", [(0, 1), (1, 4), (None, 2)])
+def test_archive_pages_have_their_own_size(tmp_path, by_date, year_pages):
+    """archive_per_page: 0 puts a whole year (and month) on one page, as Hugo's and Pelican's
+    period archives do; unset, archives are paginated like every other list."""
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    cfg = override(load_config(root), per_page=2, archive_per_page=by_date)
+    assert build(cfg).exit_code == 0
+    out = cfg.output_path
+    pages = ["2018/index.html"] + [f"2018/page/{n}/index.html" for n in range(2, 6)]
+    assert [(out / p).is_file() for p in pages] == [n < year_pages for n in range(5)]
+    september = (out / "2018/09/index.html").read_text(encoding="utf-8")
+    assert september.count('class="entry"') == (3 if by_date == 0 else min(3, by_date or 2))
+    assert (out / "page/2/index.html").is_file()  # the home page keeps per_page
+    assert check(cfg).broken == []

@@ -7,6 +7,8 @@ import sys
 import pytest
 
 from generator.cli import main, parser
+from generator.config import load_config
+from generator.errors import ConfigError
 
 SUBCOMMANDS = ["import", "build", "check", "serve", "deploy"]
 
@@ -46,3 +48,16 @@ def test_unknown_config_key_is_named(tmp_path):
     code, _, err = run("import", "--site", str(tmp_path), str(tmp_path))
     assert code == 2
     assert "unknown key 'per_pgae'" in err and "site.yml" in err
+
+
+@pytest.mark.parametrize("value, expected", [("null", None), ("0", 0), ("50", 50)])
+def test_archive_page_size_is_read(tmp_path, value, expected):
+    (tmp_path / "site.yml").write_text(f"archive_per_page: {value}\n", encoding="utf-8")
+    assert load_config(tmp_path).archive_per_page == expected
+
+
+@pytest.mark.parametrize("value", ["-1", "ten", "true", "1.5"])
+def test_a_bad_archive_page_size_is_named(tmp_path, value):
+    (tmp_path / "site.yml").write_text(f"archive_per_page: {value}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="'archive_per_page' must be a non-negative whole number"):
+        load_config(tmp_path)

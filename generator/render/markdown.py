@@ -98,6 +98,26 @@ def strip_tags(html: str) -> str:
     return htmllib.unescape(_TEXT_ONLY.clean(html))
 
 
+# In the sanitizer's output every "<" starts a tag (text has &lt;), attribute values are in
+# double quotes (a '"' inside is &quot;), and comments, scripts and styles are gone.
+_SERIALIZED_TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')
+_INNERMOST_SUP = re.compile(r'<sup\b(?:[^>"]|"[^"]*")*>(?:(?!<sup\b).)*?</sup>', re.S)
+
+
+def sanitized_text(html: str) -> str:
+    """strip_tags(HTML) for HTML that sanitize() wrote, without parsing it again.
+
+    The sanitizer's serialization is regular enough to take apart with one expression; this
+    reads text, it does not make HTML safe (tests/unit/test_render_markdown.py checks it
+    against strip_tags on generated markup).
+    """
+    while "<sup" in html:
+        html, found = _INNERMOST_SUP.subn("", html)
+        if not found:
+            break
+    return htmllib.unescape(_SERIALIZED_TAG.sub("", html))
+
+
 def render(body: str) -> tuple[str, str]:
     """Render a Markdown BODY into (sanitized HTML, plain text)."""
     html = sanitize(_CONVERT(body))
@@ -106,7 +126,7 @@ def render(body: str) -> tuple[str, str]:
 
 def plain_text(html: str) -> str:
     """The readable text of sanitized body HTML, one line per block or source line."""
-    text = strip_tags(html.replace("↩︎", ""))
+    text = sanitized_text(html.replace("↩︎", ""))
     return _LINE_BREAKS.sub("\n", text).strip()
 
 

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.render.env import http_url, xml_text
-from generator.render.markdown import reading_minutes, render, word_count
+from generator.render.markdown import (reading_minutes, render, sanitize, sanitized_text,
+                                       strip_tags, word_count)
 
 ATTACKS = [
     '<script>alert(1)</script>',
@@ -103,3 +104,26 @@ def test_rust_and_python_markdown_it_agree():
 
     for body in bodies:
         assert same(rust.render(body)) == same(python.render(body)), body
+
+
+_PIECES = [
+    "文字", "a < b", "x > y", "&amp;", "&lt;p&gt;", "&nbsp;", "\u00a0", '"q"', "'s", "\n", " ",
+    "<p>", "</p>", "<sup>", "</sup>", '<sup class="a>b">', "<em>", "</em>", "<br>", "<hr>",
+    '<a href="https://x.org/?a=1&b=2">', '<a title="1 > 0 &quot;q&quot;">', "</a>",
+    '<img alt="a>b" src="x.png">', "<script>s<p>x</p></script>", "<style>p{}</style>",
+    "<!-- c > d -->", "<![CDATA[z]]>", "<?pi x?>", "<table><tr><td>c</td></tr></table>",
+    "<div>", "</div>", "<ruby>字<rt>zi</rt></ruby>", "<unknown>u</unknown>", "<", ">", "&",
+    "<sup>1<sup>2</sup>3</sup>", "<textarea><b>t</b></textarea>", "<title>t</title>",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25))
+def test_text_of_sanitized_html_matches_a_full_parse(pieces):
+    html = sanitize("".join(pieces))
+    assert sanitized_text(html) == strip_tags(html)
+
+
+def test_text_of_sanitized_html_drops_footnote_marks():
+    html = sanitize('正文<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>。')
+    assert sanitized_text(html) == "正文。" == strip_tags(html)

@@ -127,8 +127,13 @@ class EntryCache:
     def _write(self, shard: int, part: dict[str, tuple[Stamp, bytes]]) -> None:
         write_pickle(self._path(shard), (self.key, part))
 
-    def save(self, items: dict[str, tuple[Stamp, Any]]) -> None:
-        """Write the shards whose files changed; a read-only site folder just goes uncached."""
+    def save(self, items: dict[str, tuple[Stamp, Any]],
+             pickled: dict[str, bytes] | None = None) -> None:
+        """Write the shards whose files changed; a read-only site folder just goes uncached.
+
+        PICKLED holds items already pickled (by the workers that loaded them).
+        """
+        pickled = pickled or {}
         parts: dict[int, dict[str, tuple[Stamp, Any]]] = {s: {} for s in range(self.SHARDS)}
         for rel, value in items.items():
             parts[self._shard(rel)][rel] = value
@@ -137,7 +142,8 @@ class EntryCache:
                 stamps = {rel: value[0] for rel, value in part.items()}
                 if self.loaded.get(shard) == stamps and self._path(shard).exists():
                     continue
-                self._write(shard, {rel: (st, pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
+                self._write(shard, {rel: (st, pickled.get(rel)
+                                          or pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
                                     for rel, (st, item) in part.items()})
                 self.loaded[shard] = stamps
         except OSError:

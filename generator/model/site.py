@@ -10,6 +10,7 @@ import hashlib
 import multiprocessing
 import operator
 import os
+import pickle
 import re
 import stat
 import threading
@@ -331,9 +332,24 @@ def can_fork() -> bool:
             and threading.active_count() == 1 and workers() > 1)
 
 
-def load_sources(sources: list[Source], cfg: SiteConfig) -> list[Any]:
+def _load_chunk_pickled(rels: list[str], paths: list[Path], *settings: Any) -> list[Any]:
+    """_load_chunk in a worker: each entry comes back pickled (see load_sources)."""
+    out = _load_chunk(paths, *settings)
+    for i, (rel, item) in enumerate(zip(rels, out)):
+        if isinstance(item, Entry):
+            item.key = rel
+            out[i] = pickle.dumps(item, pickle.HIGHEST_PROTOCOL)
+    return out
+
+
+def load_sources(sources: list[Source], cfg: SiteConfig,
+                 pickled: dict[str, bytes] | None = None) -> list[Any]:
     """Load SOURCES (an Entry, its key set, or a problem tuple each), in worker processes
-    when there are many."""
+    when there are many.
+
+    Workers send each entry pickled on its own; with PICKLED, those bytes are kept there by
+    relative path, so the entry cache can store them without pickling the entries again.
+    """
     paths = [Path(path) for _, path, _ in sources]
     keep_text = cfg.search.enabled
     squeeze = sum(st[0] for _, _, st in sources) >= SQUEEZE_FROM
@@ -342,13 +358,21 @@ def load_sources(sources: list[Source], cfg: SiteConfig) -> list[Any]:
     else:
         jobs = workers()
         size = max(16, min(256, len(paths) // (jobs * 8)))
-        chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+        starts = range(0, len(paths), size)
+        rels = [[rel for rel, _, _ in sources[i:i + size]] for i in starts]
+        loaded = []
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
                                  initializer=die_with_parent) as pool:
-            results = pool.map(_load_chunk, chunks, [cfg.article_url] * len(chunks),
-                               [cfg.chars_per_minute] * len(chunks), [keep_text] * len(chunks),
-                               [squeeze] * len(chunks))
-            loaded = [item for chunk in results for item in chunk]
+            results = pool.map(_load_chunk_pickled, rels, [paths[i:i + size] for i in starts],
+                               *([setting] * len(starts) for setting in (
+                                   cfg.article_url, cfg.chars_per_minute, keep_text, squeeze)))
+            for chunk_rels, chunk in zip(rels, results):  # while later chunks are loading
+                for rel, item in zip(chunk_rels, chunk):
+                    if isinstance(item, bytes):
+                        if pickled is not None:
+                            pickled[rel] = item
+                        item = pickle.loads(item)
+                    loaded.append(item)
     for (rel, _, _), item in zip(sources, loaded):
         if isinstance(item, Entry):
             item.key = rel
@@ -376,9 +400,11 @@ def _load_cached(sources: list[Source], cfg: SiteConfig, clean: bool) -> list[An
                 hit[1].source = path
         else:
             todo.append(source)
-    for (rel, _, _), item in zip(todo, load_sources(todo, cfg)):
+    pickled: dict[str, bytes] = {}
+    for (rel, _, _), item in zip(todo, load_sources(todo, cfg, pickled)):
         items[rel] = item
-    store.save({rel: (stamp, items[rel]) for rel, _, stamp in sources})
+    store.save({rel: (stamp, items[rel]) for rel, _, stamp in sources}, pickled)
+    del pickled
     return [items[rel] for rel, _, _ in sources]
 
 

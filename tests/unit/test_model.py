@@ -166,6 +166,26 @@ def test_parallel_load_equals_serial(tmp_path, monkeypatch):
     assert len(p_problems) == 1
 
 
+def test_entries_loaded_in_workers_are_cached_as_they_came(tmp_path, monkeypatch):
+    """Workers send entries pickled; the entry cache keeps those bytes, and what a later
+    build reads back from it equals a serial load."""
+    files = {f"2020-02-{i % 28 + 1:02d}-c{i}.md": article(f"缓存{i}", f"2020-02-{i % 28 + 1:02d}")
+             for i in range(40)}
+    root = make_site(tmp_path, files)
+    monkeypatch.setattr(site_module, "PARALLEL_FROM", 8)
+    first, _ = load_site(load_config(root), cached=True)
+    kept = site_module.entry_cache(load_config(root)).load()
+    assert len(kept) == 40 and all(e.key for _, e in kept.values())
+    monkeypatch.setattr(site_module, "PARALLEL_FROM", 10**9)
+    again, _ = load_site(load_config(root), cached=True)  # every entry from the cache
+    serial, _ = load_site(load_config(root))
+    for a, b, c in zip(first.entries, again.entries, serial.entries, strict=True):
+        assert (a.key, a.url, a.html, a.digest, a.source) == (b.key, b.url, b.html, b.digest,
+                                                              b.source)
+        assert (b.key, b.url, b.html, b.digest, b.front) == (c.key, c.url, c.html, c.digest,
+                                                             c.front)
+
+
 def test_related_prefers_shared_tags(site):
     e = next(x for x in site.entries if x.title.startswith("同一天的第二篇"))
     related = site.related(e, 3)

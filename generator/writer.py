@@ -91,7 +91,13 @@ class _Emitter:
         out = self.outputs[index]
         parent, _, _ = out.path.rpartition("/")
         if parent and parent not in self.made:
-            os.makedirs(os.path.join(self.staging, parent), exist_ok=True)
+            folder = os.path.join(self.staging, parent)
+            try:
+                os.mkdir(folder)  # its parent is usually there already: one system call
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
             self.made.add(parent)
         target = os.path.join(self.staging, out.path)
         old = os.path.join(self.previous, out.path) if self.previous is not None else None

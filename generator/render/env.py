@@ -12,9 +12,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-from markupsafe import Markup
 from jinja2 import (ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader,
                     PrefixLoader, StrictUndefined, pass_context)
+from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.model import cache

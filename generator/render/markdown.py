@@ -47,8 +47,6 @@ _CLEANER = nh3.Cleaner(
     clean_content_tags={"script", "style"}, filter_style_properties={"text-align"},
     attribute_filter=_keep_attribute, set_tag_attribute_values={"img": {"loading": "lazy"}},
 )
-# text only; sup holds footnote marks
-_TEXT_ONLY = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style", "sup"})
 
 
 def _python_converter() -> Callable[[str], str]:
@@ -93,11 +91,6 @@ def sanitize(html: str) -> str:
     return _CLEANER.clean(html)
 
 
-def strip_tags(html: str) -> str:
-    """Plain text of an HTML fragment."""
-    return htmllib.unescape(_TEXT_ONLY.clean(html))
-
-
 # In the sanitizer's output every "<" starts a tag (text has &lt;), attribute values are in
 # double quotes (a '"' inside is &quot;), and comments, scripts and styles are gone.
 _SERIALIZED_TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')
@@ -105,11 +98,11 @@ _INNERMOST_SUP = re.compile(r'<sup\b(?:[^>"]|"[^"]*")*>(?:(?!<sup\b).)*?</sup>',
 
 
 def sanitized_text(html: str) -> str:
-    """strip_tags(HTML) for HTML that sanitize() wrote, without parsing it again.
+    """The text of HTML that sanitize() wrote, footnote marks (<sup>) left out.
 
-    The sanitizer's serialization is regular enough to take apart with one expression; this
-    reads text, it does not make HTML safe (tests/unit/test_render_markdown.py checks it
-    against strip_tags on generated markup).
+    The sanitizer's serialization is regular enough to take apart with one expression, so the
+    HTML is not parsed a second time; this reads text, it does not make HTML safe
+    (tests/unit/test_render_markdown.py checks it against a full parse of generated markup).
     """
     while "<sup" in html:
         html, found = _INNERMOST_SUP.subn("", html)

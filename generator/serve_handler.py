@@ -7,11 +7,13 @@ import json
 import socket
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from generator.serve_http import (EVENTS_URL, RELOAD_JS, RESERVED, SCRIPT_URL, STATUS_URL,
-                                  content_type, inject, placeholder_page, resolve)
+                                  UNSATISFIABLE, byte_range, content_type, inject,
+                                  placeholder_page, resolve)
 
 if TYPE_CHECKING:
     from generator.serve import BuildState, PreviewServer
@@ -78,7 +80,7 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:
                 target = dataclasses.replace(target, status=404, file=None)
             else:
-                return 200, content_type(target.file), self._page(body, target.file.suffix), {}
+                return self._file_response(body, target.file)
         if target.status == 403:
             return 403, "text/plain; charset=utf-8", b"403 Forbidden\n", {}
         if not state.built:
@@ -87,6 +89,23 @@ class _Handler(BaseHTTPRequestHandler):
         body = page.read_bytes() if page.is_file() else b"<!doctype html><title>404</title>" \
             b"<body><h1>404 Not Found</h1></body>"
         return 404, _HTML, self._page(body, ".html"), {}
+
+    def _file_response(self, body: bytes, file: Path) -> Response:
+        """The file, or the part a Range header asks for (pages get the reload script whole).
+
+        The search page reads article excerpts by range, as it does from a static host.
+        """
+        ctype = content_type(file)
+        if file.suffix.lower() in (".html", ".htm"):
+            return 200, ctype, self._page(body, file.suffix), {}
+        part = byte_range(self.headers.get("Range"), len(body))
+        if part == UNSATISFIABLE:
+            return 416, ctype, b"", {"Content-Range": f"bytes */{len(body)}"}
+        if part is not None:
+            start, end = part
+            return 206, ctype, body[start:end], {
+                "Content-Range": f"bytes {start}-{end - 1}/{len(body)}", "Accept-Ranges": "bytes"}
+        return 200, ctype, body, {"Accept-Ranges": "bytes"}
 
     def _page(self, body: bytes, suffix: str) -> bytes:
         if suffix.lower() not in (".html", ".htm"):

@@ -36,6 +36,30 @@ def content_type(path: Path) -> str:
     return CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
 
 
+UNSATISFIABLE = (-1, -1)
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """[start, end) of a file of SIZE bytes that a Range HEADER asks for (one range only).
+
+    None means: send the whole file (no header, another unit, several ranges or a malformed
+    one, which a server may ignore); UNSATISFIABLE means a 416 answer.
+    """
+    m = _RANGE.fullmatch(header.strip()) if header else None
+    if m is None or m.group(1) == m.group(2) == "":
+        return None
+    first, last = m.groups()
+    if first == "":  # the last N bytes
+        start, end = max(0, size - int(last)), size
+        return (start, end) if int(last) > 0 and size > 0 else UNSATISFIABLE
+    start = int(first)
+    end = size if last == "" else min(size, int(last) + 1)
+    if last != "" and int(last) < start:
+        return None
+    return (start, end) if start < size else UNSATISFIABLE
+
+
 @dataclass(frozen=True)
 class Target:
     """Where a request path leads: a file, a redirect, or a refusal (status 403/404)."""

@@ -22,10 +22,12 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
 # ---------------------------------------------------------------- HTTP helpers
 
 
-def raw_get(port: int, target: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+def raw_get(port: int, target: str, method: str = "GET",
+            extra: str = "") -> tuple[int, dict[str, str], bytes]:
     """Send TARGET byte for byte (no client-side normalisation) and return status, headers, body."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
-        conn.sendall(f"{method} {target} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".encode("latin-1"))
+        conn.sendall(f"{method} {target} HTTP/1.0\r\nHost: 127.0.0.1\r\n{extra}\r\n"
+                     .encode("latin-1"))
         data = b""
         while chunk := conn.recv(65536):
             data += chunk
@@ -149,6 +151,34 @@ def test_files_are_served_with_their_types(served: PreviewServer, target: str, c
     assert headers["content-type"] == ctype
     assert text in body.decode("utf-8", "replace")
     assert int(headers["content-length"]) == len(body)
+
+
+RANGES = [  # Range header → status, body of "body { color: #333 }" (20 bytes)
+    ("bytes=0-3", 206, b"body"), ("bytes=5-", 206, b"{ color: #333 }"), ("bytes=-5", 206, b"333 }"),
+    ("bytes=15-99", 206, b"333 }"), ("bytes=20-", 416, b""), ("bytes=-0", 416, b""),
+    ("bytes=5-2", 200, b"body { color: #333 }"), ("bytes=0-1,4-5", 200, b"body { color: #333 }"),
+    ("items=0-3", 200, b"body { color: #333 }"),
+]
+
+
+@pytest.mark.parametrize(("header", "status", "body"), RANGES, ids=[r[0] for r in RANGES])
+def test_files_are_served_by_range(served: PreviewServer, header: str, status: int,
+                                   body: bytes) -> None:
+    """The search page reads excerpts with Range requests, as from a static host."""
+    got_status, headers, got = raw_get(served.port, "/css/site.css", extra=f"Range: {header}\r\n")
+    assert (got_status, got) == (status, body)
+    if status == 206:
+        start, end = header.removeprefix("bytes=").split("-")
+        first = 20 - int(end) if not start else int(start)
+        assert headers["content-range"] == f"bytes {first}-{first + len(body) - 1}/20"
+    if status == 416:
+        assert headers["content-range"] == "bytes */20"
+    assert int(headers["content-length"]) == len(got)
+
+
+def test_pages_are_sent_whole_with_the_reload_script(served: PreviewServer) -> None:
+    status, _, body = raw_get(served.port, "/2020/01/a/", extra="Range: bytes=0-3\r\n")
+    assert status == 200 and b"/__wenji__/reload.js" in body
 
 
 def test_head_sends_headers_only(served: PreviewServer) -> None:

@@ -102,6 +102,11 @@ class _Emitter:
         target = os.path.join(self.staging, out.path)
         old = os.path.join(self.previous, out.path) if self.previous is not None else None
         kept = None
+        if out.copy_of is not None:
+            if old is not None and _same_file(old, out.copy_of) and _link(old, target):
+                return False, None
+            shutil.copyfile(out.copy_of, target)
+            return True, None
         if out.data is None:
             context = out.resolved_context()
             saved, refs, digest = recipe.record(out.template or "", context)
@@ -168,6 +173,23 @@ def _same(path: str, data: bytes) -> bool:
             return False
         with open(path, "rb") as fh:
             return fh.read() == data
+    except OSError:
+        return False
+
+
+def _same_file(path: str, source: str) -> bool:
+    """Whether the file PATH holds the bytes of SOURCE (read a piece at a time)."""
+    try:
+        st, src = os.stat(path, follow_symlinks=False), os.stat(source)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != src.st_size:
+            return False
+        with open(path, "rb") as a, open(source, "rb") as b:
+            while True:
+                piece = a.read(1 << 20)
+                if piece != b.read(1 << 20):
+                    return False
+                if not piece:
+                    return True
     except OSError:
         return False
 

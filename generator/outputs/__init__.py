@@ -11,11 +11,13 @@ Context = dict[str, Any] | Callable[[], dict[str, Any]]
 
 @dataclass(eq=False)
 class Output:
-    """One file of the built site: literal DATA, or TEMPLATE rendered with CONTEXT.
+    """One file of the built site: literal DATA, a copy of the file COPY_OF, or TEMPLATE
+    rendered with CONTEXT.
 
     CONTEXT may be a zero-argument callable returning the dict; it is then called only when
     the page is rendered (in a worker process on large sites), so costly context is built in
-    parallel. SOURCE names what produced the file, for collision errors.
+    parallel. COPY_OF is read only when the file is written (an archive's images can be many
+    gigabytes). SOURCE names what produced the file, for collision errors.
     """
 
     path: str
@@ -23,6 +25,7 @@ class Output:
     template: str | None = None
     context: Context | None = None
     source: str | None = None
+    copy_of: str | None = None
 
     def resolved_context(self) -> dict[str, Any]:
         ctx = self.context

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from generator.config import SiteConfig
 from generator.model.site import Site
 from generator.outputs import Output
@@ -19,9 +17,9 @@ def robots(cfg: SiteConfig) -> bytes:
 
 def plan(site: Site, cfg: SiteConfig) -> list[Output]:
     """Static files of the theme chain, the content folder's images, robots.txt, the 404 page."""
-    out = [Output(path, data=src.read_bytes(), source=str(src))
+    out = [Output(path, copy_of=str(src), source=str(src))
            for path, src in Theme.load(cfg).static_files().items()]
-    out += [Output(rel, data=Path(src).read_bytes(), source=src) for rel, src in site.images.items()]
+    out += [Output(rel, copy_of=src, source=src) for rel, src in site.images.items()]
     out.append(Output("robots.txt", data=robots(cfg), source="robots.txt"))
     out.append(Output(urls.NOT_FOUND, template="404.html", context={"title": "页面不存在"},
                       source="404 page"))

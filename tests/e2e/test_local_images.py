@@ -30,3 +30,9 @@ def test_localised_images_are_copied_into_the_site_and_resolve(tmp_path):
         assert (tmp_path / "public" / "images" / image.name).read_bytes() == image.read_bytes()
     code, out, err = run("check", "--site", str(tmp_path))
     assert code == 0, out + err
+    image, css = tmp_path / "public" / "images" / images[0].name, tmp_path / "public/css/style.css"
+    inodes = image.stat().st_ino, css.stat().st_ino
+    images[0].write_bytes(bytes(b ^ 0xFF for b in images[0].read_bytes()))  # same size
+    assert run("build", "--site", str(tmp_path), "--clean")[0] == 0  # a full build
+    assert image.read_bytes() == images[0].read_bytes() and image.stat().st_ino != inodes[0]
+    assert css.stat().st_ino == inodes[1]  # copied files are rewritten only when they change

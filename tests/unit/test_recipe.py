@@ -21,7 +21,7 @@ FIXTURE = Path(__file__).parent.parent / "fixtures" / "site"
 def planned_pages():
     cfg = load_config(FIXTURE)
     site, _ = load_site(cfg)
-    pages = [o for plan in outputs.ALL for o in plan(site, cfg) if o.data is None]
+    pages = [o for plan in outputs.ALL for o in plan(site, cfg) if o.template]
     return site, pages
 
 

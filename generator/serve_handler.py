@@ -84,11 +84,11 @@ class _Handler(BaseHTTPRequestHandler):
         if target.status == 403:
             return 403, "text/plain; charset=utf-8", b"403 Forbidden\n", {}
         if not state.built:
-            return 503, _HTML, self._page(placeholder_page(state.error), ".html"), {}
+            return 503, _HTML, self._page(placeholder_page(state.error)), {}
         page = preview.root / "404.html"
         body = page.read_bytes() if page.is_file() else b"<!doctype html><title>404</title>" \
             b"<body><h1>404 Not Found</h1></body>"
-        return 404, _HTML, self._page(body, ".html"), {}
+        return 404, _HTML, self._page(body), {}
 
     def _file_response(self, body: bytes, file: Path) -> Response:
         """The file, or the part a Range header asks for (pages get the reload script whole).
@@ -97,7 +97,7 @@ class _Handler(BaseHTTPRequestHandler):
         """
         ctype = content_type(file)
         if file.suffix.lower() in (".html", ".htm"):
-            return 200, ctype, self._page(body, file.suffix), {}
+            return 200, ctype, self._page(body), {}
         part = byte_range(self.headers.get("Range"), len(body))
         if part == UNSATISFIABLE:
             return 416, ctype, b"", {"Content-Range": f"bytes */{len(body)}"}
@@ -107,9 +107,8 @@ class _Handler(BaseHTTPRequestHandler):
                 "Content-Range": f"bytes {start}-{end - 1}/{len(body)}", "Accept-Ranges": "bytes"}
         return 200, ctype, body, {"Accept-Ranges": "bytes"}
 
-    def _page(self, body: bytes, suffix: str) -> bytes:
-        if suffix.lower() not in (".html", ".htm"):
-            return body
+    def _page(self, body: bytes) -> bytes:
+        """An HTML page with the reload script (and the last build error, if any)."""
         state = self.server.preview.state
         return inject(body, state.epoch, state.error)
 

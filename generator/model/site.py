@@ -297,14 +297,19 @@ def load_entry(path: Path, pattern: str, per_minute: int, keep_text: bool = True
                  markdown.reading_minutes(words, per_minute), summary, digest, front.day)
 
 
-def _load_chunk(paths: list[Path], pattern: str, per_minute: int, keep_text: bool,
-                squeeze: bool) -> list[Any]:
+def _load_chunk(sources: list[Source], pattern: str, per_minute: int, keep_text: bool,
+                squeeze: bool, pickled: bool = False) -> list[Any]:
+    """Load SOURCES: an Entry with its key set (pickled on its own when PICKLED, a worker's
+    answer; see load_sources) or a problem tuple, each."""
     out: list[Any] = []
-    for path in paths:
+    for rel, path, _ in sources:
         try:
-            out.append(load_entry(path, pattern, per_minute, keep_text, squeeze))
+            entry = load_entry(Path(path), pattern, per_minute, keep_text, squeeze)
         except GeneratorError as exc:  # exceptions with extra fields do not pickle whole
             out.append((type(exc).__name__, exc.message, exc.path, exc.line, exc.hint))
+            continue
+        entry.key = rel
+        out.append(pickle.dumps(entry, pickle.HIGHEST_PROTOCOL) if pickled else entry)
     return out
 
 
@@ -332,16 +337,6 @@ def can_fork() -> bool:
             and threading.active_count() == 1 and workers() > 1)
 
 
-def _load_chunk_pickled(rels: list[str], paths: list[Path], *settings: Any) -> list[Any]:
-    """_load_chunk in a worker: each entry comes back pickled (see load_sources)."""
-    out = _load_chunk(paths, *settings)
-    for i, (rel, item) in enumerate(zip(rels, out)):
-        if isinstance(item, Entry):
-            item.key = rel
-            out[i] = pickle.dumps(item, pickle.HIGHEST_PROTOCOL)
-    return out
-
-
 def load_sources(sources: list[Source], cfg: SiteConfig,
                  pickled: dict[str, bytes] | None = None) -> list[Any]:
     """Load SOURCES (an Entry, its key set, or a problem tuple each), in worker processes
@@ -350,32 +345,25 @@ def load_sources(sources: list[Source], cfg: SiteConfig,
     Workers send each entry pickled on its own; with PICKLED, those bytes are kept there by
     relative path, so the entry cache can store them without pickling the entries again.
     """
-    paths = [Path(path) for _, path, _ in sources]
-    keep_text = cfg.search.enabled
-    squeeze = sum(st[0] for _, _, st in sources) >= SQUEEZE_FROM
-    if len(paths) < PARALLEL_FROM or not can_fork():
-        loaded = _load_chunk(paths, cfg.article_url, cfg.chars_per_minute, keep_text, squeeze)
-    else:
-        jobs = workers()
-        size = max(16, min(256, len(paths) // (jobs * 8)))
-        starts = range(0, len(paths), size)
-        rels = [[rel for rel, _, _ in sources[i:i + size]] for i in starts]
-        loaded = []
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=die_with_parent) as pool:
-            results = pool.map(_load_chunk_pickled, rels, [paths[i:i + size] for i in starts],
-                               *([setting] * len(starts) for setting in (
-                                   cfg.article_url, cfg.chars_per_minute, keep_text, squeeze)))
-            for chunk_rels, chunk in zip(rels, results):  # while later chunks are loading
-                for rel, item in zip(chunk_rels, chunk):
-                    if isinstance(item, bytes):
-                        if pickled is not None:
-                            pickled[rel] = item
-                        item = pickle.loads(item)
-                    loaded.append(item)
-    for (rel, _, _), item in zip(sources, loaded):
-        if isinstance(item, Entry):
-            item.key = rel
+    settings = (cfg.article_url, cfg.chars_per_minute, cfg.search.enabled,
+                sum(st[0] for _, _, st in sources) >= SQUEEZE_FROM)
+    if len(sources) < PARALLEL_FROM or not can_fork():
+        return _load_chunk(sources, *settings)
+    jobs = workers()
+    size = max(16, min(256, len(sources) // (jobs * 8)))
+    chunks = [sources[i:i + size] for i in range(0, len(sources), size)]
+    loaded: list[Any] = []
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                             initializer=die_with_parent) as pool:
+        results = pool.map(_load_chunk, chunks, *([value] * len(chunks)
+                                                 for value in (*settings, True)))
+        for chunk, items in zip(chunks, results):  # while later chunks are loading
+            for (rel, _, _), item in zip(chunk, items):
+                if isinstance(item, bytes):
+                    if pickled is not None:
+                        pickled[rel] = item
+                    item = pickle.loads(item)
+                loaded.append(item)
     return loaded
 
 

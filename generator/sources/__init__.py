@@ -17,11 +17,11 @@ from typing import Any, Callable, Iterator
 # format name → module (imported lazily so `wenji --help` stays fast).
 # Order matters for auto-detection: the first module whose sniff() says yes reads the file.
 FORMATS: dict[str, str] = {
-    "jsonl": "generator.sources.jsonl",
-    "wechat-html": "generator.sources.wechat_html",
-    "html": "generator.sources.html",
-    "markdown": "generator.sources.markdown",
-    "text": "generator.sources.text",
+    "jsonl": "generator.sources.data.adapter",
+    "wechat-html": "generator.sources.wechat.adapter",
+    "html": "generator.sources.html.adapter",
+    "markdown": "generator.sources.markdown.adapter",
+    "text": "generator.sources.text.adapter",
 }
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from generator.clean.html_to_md import convert
 from generator.clean.images import image_type, local_files, localize
-from generator.sources import wechat_html
+from generator.sources.wechat import adapter as wechat_html
 
 SAVED = Path(__file__).parent.parent / "fixtures" / "clean" / "wechat-html" / "saved"
 

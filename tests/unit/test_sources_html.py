@@ -11,7 +11,7 @@ from generator.clean.html_to_md import convert
 from generator.config import load_config
 from generator.errors import InputError
 from generator.ingest import convert as ingest_convert
-from generator.sources import html as html_source
+from generator.sources.html import adapter as html_source
 from tests.golden import check_text
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "clean" / "html"

@@ -16,7 +16,7 @@ from generator.errors import InputError
 from generator.ingest import convert
 from generator.model.article import CHINA_TZ
 from generator.sources import detect
-from generator.sources import jsonl as adapter
+from generator.sources.data import adapter
 from tests.golden import check_text
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "clean" / "jsonl"

@@ -20,12 +20,12 @@ from generator.errors import InputError
 from generator.ingest import convert
 from generator.model.article import CHINA_TZ
 from generator.sources import RawDoc, detect
-from generator.sources import markdown as adapter
-from generator.sources.markdown_archive import credit_block
-from generator.sources.markdown_inert import code_lines, make_inert, url_is_unsafe
-from generator.sources.markdown_meta import (article_url, image_url, name_convention, parse_date,
+from generator.sources.markdown import adapter
+from generator.sources.markdown.archive import credit_block
+from generator.sources.markdown.inert import code_lines, make_inert, url_is_unsafe
+from generator.sources.markdown.meta import (article_url, image_url, name_convention, parse_date,
                                              wechat_identity)
-from generator.sources.markdown_tidy import tidy
+from generator.sources.markdown.tidy import tidy
 from tests.golden import check_text
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"

@@ -15,9 +15,9 @@ from generator.clean import boilerplate
 from generator.config import load_config
 from generator.errors import InputError
 from generator.ingest import convert
-from generator.sources import text as adapter
-from generator.sources.text_body import UI_LINES, is_js, shape, split_islands, to_markdown
-from generator.sources.text_literal import unwrap
+from generator.sources.text import adapter
+from generator.sources.text.body import UI_LINES, is_js, shape, split_islands, to_markdown
+from generator.sources.text.literal import unwrap
 from tests.golden import check_text
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "clean" / "text"

@@ -13,7 +13,7 @@ from generator.clean.html_to_md import convert
 from generator.config import load_config
 from generator.errors import InputError
 from generator.ingest import convert as ingest_convert
-from generator.sources import wechat_html, wechat_js
+from generator.sources.wechat import adapter as wechat_html, js as wechat_js
 from tests.golden import check_text
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "clean" / "wechat-html"

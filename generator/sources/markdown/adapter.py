@@ -20,13 +20,13 @@ from typing import Iterator
 from generator.clean import normalize
 from generator.errors import GeneratorError, InputError
 from generator.sources import RawDoc, decode
-from generator.sources.markdown_archive import apply_front, credit_block, has_credit, read_front
-from generator.sources.markdown_clip import clipping, is_clipping
-from generator.sources.markdown_inert import make_inert
-from generator.sources.markdown_meta import (article_url, name_convention, wechat_identity)
-from generator.sources.markdown_page import (backup, foreign_page, heading_text, is_backup,
+from generator.sources.markdown.archive import apply_front, credit_block, has_credit, read_front
+from generator.sources.markdown.clip import clipping, is_clipping
+from generator.sources.markdown.inert import make_inert
+from generator.sources.markdown.meta import (article_url, name_convention, wechat_identity)
+from generator.sources.markdown.page import (backup, foreign_page, heading_text, is_backup,
                                              is_wechat_page, wechat_page)
-from generator.sources.markdown_tidy import tidy
+from generator.sources.markdown.tidy import tidy
 
 FORMAT = "markdown"
 EXTENSIONS = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}

@@ -12,9 +12,9 @@ import datetime as dt
 import re
 
 from generator.sources import RawDoc
-from generator.sources.markdown_inert import make_inert, url_is_unsafe
-from generator.sources.markdown_meta import parse_cn_date, unescape_markdown
-from generator.sources.markdown_page import heading_text
+from generator.sources.markdown.inert import make_inert, url_is_unsafe
+from generator.sources.markdown.meta import parse_cn_date, unescape_markdown
+from generator.sources.markdown.page import heading_text
 
 _COVER = re.compile(r"^\s*!\[cover_image\]\((?P<url>[^)\s]+)\)\s*$")
 _BYLINE = re.compile(

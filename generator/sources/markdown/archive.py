@@ -22,7 +22,7 @@ from typing import Any
 from generator.errors import FrontMatterError
 from generator.model import frontmatter
 from generator.sources import RawDoc
-from generator.sources.markdown_meta import (article_url, meta_text, parse_date,
+from generator.sources.markdown.meta import (article_url, meta_text, parse_date,
                                              unescape_markdown, wechat_identity)
 
 _QUOTES = "\"'‘’“”「」"

@@ -16,7 +16,7 @@ from generator.clean.html_to_md import parse
 from generator.clean.urls import clean_url, safe_url
 from generator.errors import InputError
 from generator.sources import RawDoc, decode
-from generator.sources import wechat_html
+from generator.sources.wechat import adapter as wechat_html
 
 EXTENSIONS = {".html", ".htm", ".xhtml", ".shtml"}
 

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 
 from generator.clean.urls import clean_url, safe_url, wechat_ids, wechat_url
 from generator.model.article import CHINA_TZ
-from generator.sources.wechat_js import Scripts, decode_string
+from generator.sources.wechat.js import Scripts, decode_string
 
 _DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
                    r"(?:\s+(\d{1,2}):(\d{2}))?")

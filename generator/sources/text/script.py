@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from generator.clean.urls import clean_url, wechat_ids
 from generator.model.article import CHINA_TZ
-from generator.sources.wechat_js import decode_string
+from generator.sources.wechat.js import decode_string
 
 _STR = r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*\""""
 # NAME = / NAME: then an optional `xml ? getXmlValue(...) :` branch and decoder call, then

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
-from generator.sources.markdown_meta import article_url, image_url
+from generator.sources.markdown.meta import article_url, image_url
 
 _SAFE_SCHEMES = ("http", "https", "mailto", "ftp", "tel")
 _DANGEROUS_ELEMENTS = ("script", "style", "iframe", "object", "embed", "noscript", "template",

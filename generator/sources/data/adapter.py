@@ -33,8 +33,8 @@ from typing import Any, Iterator
 
 from generator.errors import InputError
 from generator.sources import RawDoc, decode
-from generator.sources.markdown import inert_body
-from generator.sources.markdown_meta import article_url, meta_text, parse_date, wechat_identity
+from generator.sources.markdown.adapter import inert_body
+from generator.sources.markdown.meta import article_url, meta_text, parse_date, wechat_identity
 
 FORMAT = "jsonl"
 EXTENSIONS = {".jsonl", ".ndjson", ".json", ".csv"}

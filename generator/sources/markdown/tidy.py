@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from generator.sources.markdown_inert import code_lines, parse
+from generator.sources.markdown.inert import code_lines, parse
 
 _LINE_NUMBERS = re.compile(r"^(\s*)(?:\*\s+){2,}(?=[^*\s])")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")

@@ -17,10 +17,10 @@ from typing import Iterator
 from generator.errors import InputError
 from generator.model.article import CHINA_TZ
 from generator.sources import RawDoc, decode
-from generator.sources.text_literal import WRAPPED, unwrap
-from generator.sources.text_body import (cut_body, is_chrome, is_end, shape, squash,
+from generator.sources.text.literal import WRAPPED, unwrap
+from generator.sources.text.body import (cut_body, is_chrome, is_end, shape, squash,
                                          to_markdown)
-from generator.sources.text_script import (PageScript, article_url, error_fields, read_script,
+from generator.sources.text.script import (PageScript, article_url, error_fields, read_script,
                                            url_identity)
 
 FORMAT = "text"

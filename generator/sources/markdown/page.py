@@ -17,7 +17,7 @@ import unicodedata
 from urllib.parse import unquote
 
 from generator.sources import RawDoc
-from generator.sources.markdown_meta import unescape_markdown
+from generator.sources.markdown.meta import unescape_markdown
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _BYLINE = re.compile(r"^\s*(?:(?:原创|Original)\s+)?(?P<author>[^\[\]]*?)\s*"

@@ -21,7 +21,7 @@ from generator.clean.html_to_md import is_hidden, local_src, parse
 from generator.clean.images import local_files
 from generator.errors import InputError
 from generator.sources import RawDoc, decode
-from generator.sources.wechat_page import Page, clean_text, node_text
+from generator.sources.wechat.page import Page, clean_text, node_text
 
 EXTENSIONS = {".html", ".htm", ".xhtml", ".shtml"}
 _OTHER_FORMATS = {".md", ".markdown", ".txt", ".json", ".jsonl", ".csv"}

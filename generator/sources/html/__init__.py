@@ -1,0 +1,3 @@
+"""Generic HTML pages (not WeChat article pages).
+
+The format adapter (sniff/read) is `adapter`; the other modules are its helpers."""

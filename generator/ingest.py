@@ -19,7 +19,7 @@ from generator.errors import GeneratorError, InputError
 from generator.model import frontmatter
 from generator.model.article import Article
 from generator.report import ImportReport, Outcome, Row
-from generator.sources import RawDoc
+from generator.model.rawdoc import RawDoc
 
 EXTENSIONS = {".txt", ".html", ".htm", ".md", ".markdown", ".json", ".jsonl", ".csv"}
 _INTERNAL_EXTRA = {"error", "image_files"}

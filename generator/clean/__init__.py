@@ -8,7 +8,7 @@ from pathlib import PurePath
 from generator.clean import boilerplate, links, normalize, secrets, tags
 from generator.config import ImportConfig
 from generator.model.article import Article, FrontMatter
-from generator.sources import RawDoc
+from generator.model.rawdoc import RawDoc
 
 _SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”’」』）)]*")
 

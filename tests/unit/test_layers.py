@@ -1,0 +1,96 @@
+"""The import stages' packages import each other in one direction only (read from the source).
+
+`clean` (stage 2) never imports the adapters of `sources` (stage 1); `meta` (the metadata rules
+both use) imports neither; the format families under `sources/` form no cycle.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import generator
+
+ROOT = Path(generator.__file__).parent
+
+
+def _node(module: str) -> str | None:
+    """The layer a module belongs to: 'sources.<family>', 'sources', 'clean', 'meta', else None."""
+    parts = module.split(".")
+    if parts[0] != "generator" or len(parts) < 2:
+        return None
+    if parts[1] == "sources":
+        family = parts[2] if len(parts) > 2 and (ROOT / "sources" / parts[2]).is_dir() else None
+        return f"sources.{family}" if family else "sources"
+    if parts[1] in ("clean", "meta"):
+        return parts[1]
+    return None
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module named by an import statement in PATH, top-level or inside functions."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _graph(families: bool = True) -> dict[str, set[str]]:
+    """Layer → layers it imports; with FAMILIES false, `sources` is one node."""
+    graph: dict[str, set[str]] = {}
+    node = _node if families else (lambda m: (_node(m) or "").split(".")[0] or None)
+    for path in ROOT.rglob("*.py"):
+        rel = path.relative_to(ROOT.parent).with_suffix("")
+        source = node(".".join(p for p in rel.parts if p != "__init__"))
+        if source is None:
+            continue
+        edges = graph.setdefault(source, set())
+        for module in _imports(path):
+            target = node(module)
+            if target and target != source:
+                edges.add(target)
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_clean_never_imports_the_adapters():
+    assert not {n for n in _graph()["clean"] if n.startswith("sources")}
+
+
+def test_meta_rules_sit_below_sources_and_clean():
+    assert not {n for n in _graph().get("meta", set()) if n.startswith("sources") or n == "clean"}
+
+
+def test_no_import_cycle_between_sources_families_clean_and_meta():
+    assert _cycle(_graph(families=True)) is None
+    assert _cycle(_graph(families=False)) is None
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": {"c"}}) is None

@@ -10,12 +10,13 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Iterable, Iterator
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from generator import sources
 from generator.clean import clean, normalize
 from generator.config import SiteConfig
 from generator.errors import GeneratorError, InputError
+from generator.meta import wechat
 from generator.model import frontmatter
 from generator.model.article import Article
 from generator.report import ImportReport, Outcome, Row
@@ -53,13 +54,11 @@ def identity(raw: RawDoc) -> str:
     if raw.identity:
         return raw.identity
     if raw.url:
+        found = wechat.url_identity(raw.url)
+        if found:
+            return found
         parts = urlsplit(raw.url.strip())
         host = parts.netloc.lower().removeprefix("www.")
-        query = parse_qs(parts.query)
-        if host == "mp.weixin.qq.com" and {"__biz", "mid", "idx"} <= query.keys():
-            return "wx:{}:{}:{}".format(query["__biz"][0], query["mid"][0], query["idx"][0])
-        if host == "mp.weixin.qq.com" and parts.path.startswith("/s/"):
-            return f"url:{host}{parts.path.rstrip('/')}"
         return f"url:{host}{parts.path}{'?' + parts.query if parts.query else ''}"
     day = _day(raw)
     return f"meta:{raw.account or ''}|{_norm(raw.title or '')}|{day or ''}"

@@ -7,6 +7,9 @@ import re
 from typing import Mapping
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
+from generator.meta import wechat
+from generator.meta.wechat import is_wechat
+
 # Query parameters that identify a reader, a session or a share event, never the article.
 SESSION_PARAMS = frozenset("""
 uin key pass_ticket appmsg_token devicetype version lang nettype ascene scene subscene srcid
@@ -19,8 +22,6 @@ sharer_shareinfo_first sharer_username sharer_msg_type share_source wxtoken
 SECRET_PARAMS = frozenset("uin key pass_ticket appmsg_token exportkey sessionid wx_header wxtoken"
                           .split())
 _SESSION_PREFIXES = ("sharer_", "share_")
-_WECHAT_KEEP = ("__biz", "mid", "idx", "sn")
-_WECHAT_HOSTS = {"mp.weixin.qq.com", "weixin.qq.com"}
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _JUNK = re.compile(r"[\x00-\x1f\x7f]")
 _ENTITY_PARAM = re.compile(r"&(?:amp;)*([A-Za-z_][\w\-]*);=")
@@ -65,16 +66,9 @@ def safe_url(url: str | None, *, base_url: str | None = None,
     return url
 
 
-def is_wechat(url: str) -> bool:
-    """True for an mp.weixin.qq.com address."""
-    try:
-        return urlsplit(url).hostname in _WECHAT_HOSTS
-    except ValueError:
-        return False
-
-
 def clean_url(url: str | None) -> str | None:
-    """The URL without reader-session parameters; WeChat article links in canonical form.
+    """The URL without reader-session parameters; WeChat article links in canonical form
+    (generator.meta.wechat.canonical_url).
 
     WeChat: `https://mp.weixin.qq.com/s/<token>` or `https://mp.weixin.qq.com/s?__biz=…&mid=…
     &idx=…&sn=…` (nothing else, no fragment). Other Tencent hosts lose every session parameter;
@@ -91,16 +85,9 @@ def clean_url(url: str | None) -> str | None:
     except ValueError:
         return url
     query = parse_qsl(parts.query, keep_blank_values=True)
-    if host in _WECHAT_HOSTS:
-        path = parts.path or "/"
-        if re.match(r"^/s/[\w\-]+$", path):
-            return f"https://mp.weixin.qq.com{path}"
-        keep = dict((k, v) for k, v in query if k in _WECHAT_KEEP or k in ("appmsgid", "itemidx",
-                                                                             "sign"))
-        if "__biz" in keep and ("mid" in keep or "appmsgid" in keep):
-            order = [k for k in (*_WECHAT_KEEP, "appmsgid", "itemidx", "sign") if k in keep]
-            q = urlencode([(k, keep[k]) for k in order], safe="=")
-            return urlunsplit(("https", "mp.weixin.qq.com", path, q, ""))
+    canonical = wechat.canonical_url(url)
+    if canonical:
+        return canonical
     drop = SESSION_PARAMS if host.endswith(("qq.com", "weixin.com")) else SECRET_PARAMS
     kept = [(k, v) for k, v in query
             if k.lower() not in drop and not k.lower().startswith(_SESSION_PREFIXES)]
@@ -108,24 +95,6 @@ def clean_url(url: str | None) -> str | None:
         return url
     q = urlencode(kept, safe="=/:@!$'()*+,;", quote_via=quote)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, q, parts.fragment))
-
-
-def wechat_url(biz: str, mid: str, idx: str, sn: str | None = None) -> str:
-    """The canonical article URL built from its biz/mid/idx(/sn) parameters."""
-    q = [("__biz", biz), ("mid", mid), ("idx", idx)] + ([("sn", sn)] if sn else [])
-    return "https://mp.weixin.qq.com/s?" + urlencode(q, safe="=")
-
-
-def wechat_ids(url: str | None) -> tuple[str, str, str] | None:
-    """(biz, mid, idx) from a WeChat article URL's query, when all three are there."""
-    if not url or not is_wechat(url):
-        return None
-    q = dict(parse_qsl(urlsplit(fix_entities(url)).query))
-    mid = q.get("mid") or q.get("appmsgid")
-    idx = q.get("idx") or q.get("itemidx")
-    if q.get("__biz") and mid and idx:
-        return q["__biz"], mid, idx
-    return None
 
 
 def link_url(href: str, base_url: str | None = None) -> str | None:

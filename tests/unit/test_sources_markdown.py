@@ -23,8 +23,7 @@ from generator.sources import RawDoc, detect
 from generator.sources.markdown import adapter
 from generator.sources.markdown.archive import credit_block
 from generator.sources.markdown.inert import code_lines, make_inert, url_is_unsafe
-from generator.sources.markdown.meta import (article_url, image_url, name_convention, parse_date,
-                                             wechat_identity)
+from generator.sources.markdown.meta import image_url, name_convention
 from generator.sources.markdown.tidy import tidy
 from tests.golden import check_text
 
@@ -563,54 +562,12 @@ def test_tidy(source, expected):
     assert tidy(source) == expected
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("http://mp.weixin.qq.com/s?__biz=MzA4MDA0MzcwMA==&mid=2652587686&idx=1&sn=f3e4&chksm=84&scene=21#wechat_redirect",
-     "https://mp.weixin.qq.com/s?__biz=MzA4MDA0MzcwMA==&mid=2652587686&idx=1&sn=f3e4"),
-    ("https://mp.weixin.qq.com/s/LrwMA1vatWcyICaZHE7jaQ?scene=1&click_id=118",
-     "https://mp.weixin.qq.com/s/LrwMA1vatWcyICaZHE7jaQ"),
-    ("https://mp.weixin.qq.com/s?__biz=X&amp;mid=1&amp;idx=2&amp;sn=s&amp;uin=SECRET&amp;key=K",
-     "https://mp.weixin.qq.com/s?__biz=X&mid=1&idx=2&sn=s"),
-    ("https://mp.weixin.qq.com/mp/appmsg/show?__biz=X&appmsgid=10&itemidx=1&sign=z",
-     "https://mp.weixin.qq.com/s?__biz=X&mid=10&idx=1"),
-    ("https://mp.weixin.qq.com/s/", None),
-    ("javascript:alert(1)", None),
-    ("https://www.qdaily.com/articles/52503.html", "https://www.qdaily.com/articles/52503.html"),
-])
-def test_article_url(url, expected):
-    assert article_url(url) == expected
-
-
-def test_identity_and_image_urls():
-    assert wechat_identity(article_url(
-        "https://mp.weixin.qq.com/s?__biz=MjEwMzA5NTcyMQ==&mid=2653088612&idx=1&sn=2a")) == \
-        "wx:MjEwMzA5NTcyMQ==:2653088612:1"
-    assert wechat_identity("https://mp.weixin.qq.com/s/abc") is None
+def test_image_urls():
     assert image_url("//mmbiz.qpic.cn/a/640?wx_fmt=jpeg&tp=webp") == \
         "https://mmbiz.qpic.cn/a/640?wx_fmt=jpeg"
     assert image_url("https://i.loli.net/x.jpg?a=1&amp;b=2") == "https://i.loli.net/x.jpg?a=1&b=2"
     assert url_is_unsafe(" JaVa\tScRiPt:x") and url_is_unsafe("data:text/html,x")
     assert not url_is_unsafe("https://e.com/javascript:x") and not url_is_unsafe("/rel/path")
-
-
-@pytest.mark.parametrize("value, expected", [
-    ("2018-04-24 15:30", _t(2018, 4, 24, 15, 30)),
-    ("2018-03-22", _d(2018, 3, 22)),
-    ("2025年09月08日 19:05", _t(2025, 9, 8, 19, 5)),
-    ("2025年9月8日", _d(2025, 9, 8)),
-    (1530000000, dt.datetime(2018, 6, 26, 16, 0, tzinfo=CHINA_TZ)),
-    ("1530000000000", dt.datetime(2018, 6, 26, 16, 0, tzinfo=CHINA_TZ)),
-    ("2018-02-30", None), ("soon", None), ("", None), (None, None),
-])
-def test_parse_date(value, expected):
-    assert parse_date(value) == expected
-
-
-def test_name_convention():
-    assert name_convention(Path("[君哥的体历]-2020-4-24-聂君：我们谈安全运营时在谈什么？.md")) == (
-        "君哥的体历", _d(2020, 4, 24), "聂君：我们谈安全运营时在谈什么？")
-    assert name_convention(Path("[未分类]-2021-8-21-x.md")) == (None, _d(2021, 8, 21), "x")
-    assert name_convention(Path("[a]-2021-13-1-x.md")) is None
-    assert name_convention(Path("notes.md")) is None
 
 
 @pytest.mark.parametrize("lines, fields, rest", [

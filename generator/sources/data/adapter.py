@@ -34,7 +34,9 @@ from typing import Any, Iterator
 from generator.errors import InputError
 from generator.sources import RawDoc, decode
 from generator.sources.markdown.adapter import inert_body
-from generator.sources.markdown.meta import article_url, meta_text, parse_date, wechat_identity
+from generator.meta import dates
+from generator.meta.wechat import article_url, url_identity
+from generator.sources.markdown.meta import meta_text
 
 FORMAT = "jsonl"
 EXTENSIONS = {".jsonl", ".ndjson", ".json", ".csv"}
@@ -151,9 +153,9 @@ def _from_fields(raw: RawDoc, rec: dict[str, Any]) -> RawDoc:
     raw.author = meta_text(_pick(rec, _AUTHOR))
     raw.summary = meta_text(_pick(rec, _SUMMARY))
     raw.cover = meta_text(_pick(rec, _COVER))
-    raw.date = parse_date(_pick(rec, _DATE))
+    raw.date = dates.parse(_pick(rec, _DATE))
     raw.url = article_url(meta_text(_pick(rec, _URL)))
-    raw.identity = wechat_identity(raw.url)
+    raw.identity = url_identity(raw.url)
     tags = _pick(rec, _TAGS)
     if isinstance(tags, str):
         tags = re.split(r"[,，、;；\s]+", tags)

@@ -23,7 +23,8 @@ from generator.sources import RawDoc, decode
 from generator.sources.markdown.archive import apply_front, credit_block, has_credit, read_front
 from generator.sources.markdown.clip import clipping, is_clipping
 from generator.sources.markdown.inert import make_inert
-from generator.sources.markdown.meta import (article_url, name_convention, wechat_identity)
+from generator.meta.wechat import article_url, url_identity
+from generator.sources.markdown.meta import name_convention
 from generator.sources.markdown.page import (backup, foreign_page, heading_text, is_backup,
                                              is_wechat_page, wechat_page)
 from generator.sources.markdown.tidy import tidy
@@ -92,7 +93,7 @@ def _read(path: Path, text: str) -> RawDoc:
     raw.title = raw.title or path.stem
     raw.tags = list(dict.fromkeys(raw.tags))
     raw.url = article_url(raw.url) if raw.url else None
-    raw.identity = raw.identity or wechat_identity(raw.url)
+    raw.identity = raw.identity or url_identity(raw.url)
     raw.markdown = inert_body("\n".join(lines))
     return raw
 

@@ -22,8 +22,9 @@ from typing import Any
 from generator.errors import FrontMatterError
 from generator.model import frontmatter
 from generator.sources import RawDoc
-from generator.sources.markdown.meta import (article_url, meta_text, parse_date,
-                                             unescape_markdown, wechat_identity)
+from generator.meta import dates
+from generator.meta.wechat import article_url, url_identity
+from generator.sources.markdown.meta import meta_text, unescape_markdown
 
 _QUOTES = "\"'‘’“”「」"
 _PLATFORM_AUTHORS = {"Weixin Official Accounts Platform", "微信公众平台", "微信公众号"}
@@ -63,7 +64,7 @@ def apply_front(raw: RawDoc, data: dict[str, Any]) -> None:
 
     raw.title = _text(first("title", "name"))
     for key in ("date", "published", "pubDate", "pub_date", "publish_date", "publish_time"):
-        when = parse_date(_text(data.get(key)) if not hasattr(data.get(key), "year")
+        when = dates.parse(_text(data.get(key)) if not hasattr(data.get(key), "year")
                           else data.get(key))
         if when:
             raw.date = when
@@ -88,7 +89,7 @@ def apply_front(raw: RawDoc, data: dict[str, Any]) -> None:
         tags = re.split(r"[,，、\s]+", tags)
     raw.tags = [t for t in (_text(x) for x in (tags or [])) if t]
     raw.status = _text(first("status"))
-    raw.identity = wechat_identity(raw.url)
+    raw.identity = url_identity(raw.url)
 
 
 def _text(value: Any) -> str | None:
@@ -155,7 +156,7 @@ def _credit_line(raw: RawDoc, credit: str) -> None:
         raw.status = "deleted"
     if url:
         raw.url = article_url(url) or raw.url
-        raw.identity = wechat_identity(raw.url)
+        raw.identity = url_identity(raw.url)
     lead = _CREDIT.sub("", credit[:m.start()] if m else credit, count=1)
     first_line = lead.split("\n")[0]
     quoted = re.search(r"[「“\"](.+?)[」”\"]\s*(?:[(（]([A-Za-z][\w-]{3,})[)）])?", first_line)

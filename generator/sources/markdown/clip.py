@@ -13,7 +13,8 @@ import re
 
 from generator.sources import RawDoc
 from generator.sources.markdown.inert import make_inert, url_is_unsafe
-from generator.sources.markdown.meta import parse_cn_date, unescape_markdown
+from generator.meta import dates
+from generator.sources.markdown.meta import unescape_markdown
 from generator.sources.markdown.page import heading_text
 
 _COVER = re.compile(r"^\s*!\[cover_image\]\((?P<url>[^)\s]+)\)\s*$")
@@ -56,7 +57,7 @@ def _top(raw: RawDoc, lines: list[str]) -> list[str]:
         raw.author = author or raw.author
         if m["account"]:
             raw.account = unescape_markdown(m["account"]).strip()
-        when = parse_cn_date(m["date"])
+        when = dates.parse(m["date"])
         if when and (raw.date is None or _same_day(raw.date, when)):
             raw.date = when
         i = _next(lines, i + 1)

@@ -15,7 +15,8 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
-from generator.sources.markdown.meta import article_url, image_url
+from generator.meta.wechat import article_url
+from generator.sources.markdown.meta import image_url
 
 _SAFE_SCHEMES = ("http", "https", "mailto", "ftp", "tel")
 _DANGEROUS_ELEMENTS = ("script", "style", "iframe", "object", "embed", "noscript", "template",

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from urllib.parse import unquote
 
+from generator.meta import dates
 from generator.sources import RawDoc
 from generator.sources.markdown.meta import unescape_markdown
 
@@ -185,8 +186,8 @@ def foreign_page(raw: RawDoc, lines: list[str], name_title: str) -> list[str]:
     body = lines[hits[-1] + 1:]
     for k, ln in enumerate(lines[hits[0] + 1:hits[-1]] + body[:3]):
         m = _EN_DATE.match(ln)
-        if m and _english_date(m.group(1)):
-            raw.date = _english_date(m.group(1))
+        if m and dates.parse(m.group(1)):
+            raw.date = dates.parse(m.group(1))
             if k >= hits[-1] - hits[0] - 1:
                 body = body[k - (hits[-1] - hits[0] - 1) + 1:]
             break
@@ -194,15 +195,6 @@ def foreign_page(raw: RawDoc, lines: list[str], name_title: str) -> list[str]:
                     or (_COPYRIGHT.search(body[-1]) and len(body[-1]) < 80)):
         body.pop()
     return body
-
-
-def _english_date(text: str) -> dt.date | None:
-    for fmt in ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 def _key(text: str) -> str:

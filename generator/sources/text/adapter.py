@@ -20,12 +20,11 @@ from generator.sources import RawDoc, decode
 from generator.sources.text.literal import WRAPPED, unwrap
 from generator.sources.text.body import (cut_body, is_chrome, is_end, shape, squash,
                                          to_markdown)
-from generator.sources.text.script import (PageScript, article_url, error_fields, read_script,
-                                           url_identity)
+from generator.meta import dates
+from generator.meta.wechat import article_url, url_identity
+from generator.sources.text.script import PageScript, error_fields, read_script
 
 FORMAT = "text"
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-                   r"(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 # Error pages served with HTTP 200 instead of an article, by reason.
 _ERRORS = {
     "deleted page": ("该内容已被发布者删除", "此内容已被发布者删除", "该文章已被发布者删除",
@@ -91,16 +90,9 @@ def read(path: Path, data: bytes) -> Iterator[RawDoc]:
 
 
 def _date(line: str) -> dt.date | dt.datetime | None:
-    m = _DATE.match(line)
-    if not m:
-        return None
-    y, mo, d, h, mi, s = (int(g) if g else None for g in m.groups())
-    try:
-        if h is not None:
-            return dt.datetime(y, mo, d, h, mi, s or 0, tzinfo=CHINA_TZ)
-        return dt.date(y, mo, d)
-    except ValueError:
-        return None
+    """The date a line states when the line is nothing but a date (the page's date line)."""
+    found = dates.find(line)
+    return found.value if found and found.start == 0 and found.end == len(line.rstrip()) else None
 
 
 def _not_article(lines: list[str], ps: PageScript) -> str | None:

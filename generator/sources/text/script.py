@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 from urllib.parse import urlsplit
 
-from generator.clean.urls import clean_url, wechat_ids
-from generator.model.article import CHINA_TZ
+from generator.meta import dates, wechat
 from generator.sources.wechat.js import decode_string
 
 _STR = r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*\""""
@@ -53,15 +52,13 @@ class PageScript:
     @property
     def date(self) -> dt.datetime | None:
         """Publication time from the Unix timestamp, in China time."""
-        if not self.timestamp or not self.timestamp.isdigit() or len(self.timestamp) > 11:
-            return None
-        return dt.datetime.fromtimestamp(int(self.timestamp), CHINA_TZ)
+        return dates.timestamp(self.timestamp) if self.timestamp else None
 
     @property
     def identity(self) -> str | None:
         """`wx:<biz>:<mid>:<idx>` when the page names all three."""
         if self.biz and self.mid and self.idx:
-            return f"wx:{self.biz}:{self.mid}:{self.idx}"
+            return wechat.identity(self.biz, self.mid, self.idx)
         return None
 
 
@@ -169,21 +166,3 @@ def error_fields(text: str) -> tuple[str | None, str | None]:
     name = _first(block, (r"nick_name",))
     user = _first(block, (r"user_name",), accept=lambda v: v.startswith("gh_"))
     return _decoded(name), user
-
-
-def article_url(url: str | None) -> str | None:
-    """The article's own URL without reader/session/share parameters or fragment."""
-    if not url:
-        return None
-    url = html.unescape(url).strip()
-    if url.startswith("//"):
-        url = "https:" + url
-    if urlsplit(url).scheme not in ("http", "https"):
-        return None
-    return clean_url(url)
-
-
-def url_identity(url: str | None) -> str | None:
-    """`wx:<biz>:<mid>:<idx>` from an article URL's query, when it has all three."""
-    ids = wechat_ids(url)
-    return "wx:{}:{}:{}".format(*ids) if ids else None

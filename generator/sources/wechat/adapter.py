@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from generator.clean.html_to_md import is_hidden, local_src, parse
 from generator.clean.images import local_files
 from generator.errors import InputError
+from generator.meta import wechat
 from generator.sources import RawDoc, decode
 from generator.sources.wechat.page import Page, clean_text, node_text
 
@@ -72,7 +73,7 @@ def read(path: Path, data: bytes) -> Iterator[RawDoc]:
                  account=page.account(), account_id=page.account_id(), author=page.author(),
                  url=page.url(), summary=page.summary(), cover=page.cover(), tags=page.tags())
     ids = page.ids()
-    raw.identity = "wx:{}:{}:{}".format(*ids) if ids else None
+    raw.identity = wechat.identity(*ids) if ids else None
     profile = _profile_page(soup, raw.title)
     body = None if profile else _body(page, raw)
     if body is None:

@@ -15,12 +15,10 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from generator.clean.urls import clean_url, safe_url, wechat_ids, wechat_url
-from generator.model.article import CHINA_TZ
+from generator.clean.urls import clean_url, safe_url
+from generator.meta import dates, wechat
 from generator.sources.wechat.js import Scripts, decode_string
 
-_DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
-                   r"(?:\s+(\d{1,2}):(\d{2}))?")
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
 
 
@@ -102,11 +100,12 @@ class Page:
     def date(self) -> dt.date | dt.datetime | None:
         for v in (self.var("ct"), self.var("create_time"), self.cgi.get("ori_create_time"),
                   self.var("publish_time") if (self.var("publish_time") or "").isdigit() else None):
-            if v and str(v).isdigit() and int(v) > 10**8:
-                return dt.datetime.fromtimestamp(int(v), CHINA_TZ)
+            when = dates.timestamp(v) if v and str(v).isdigit() else None
+            if when:
+                return when
         for v in (node_text(self.soup, "#publish_time"), node_text(self.soup, "#post-date"),
                   self.var("publish_time"), self.cgi.get("create_time")):
-            d = parse_day(v)
+            d = dates.parse(v)
             if d:
                 return d
         return None
@@ -140,7 +139,7 @@ class Page:
             if el.get("id") or el.find_parent(id="js_profile_qrcode"):
                 continue
             text = clean_text(el.get_text(" ", strip=True))
-            if text and not _DATE.search(text) and text != self.account() and len(text) <= 30:
+            if text and dates.find(text) is None and text != self.account() and len(text) <= 30:
                 return text
         return None
 
@@ -151,7 +150,7 @@ class Page:
         if biz and mid and idx:
             return biz, mid, idx
         for u in (self.var("msg_link"), meta(self.soup, "og:url"), saved_from(self.text)):
-            found = wechat_ids(u)
+            found = wechat.ids(u)
             if found:
                 return found
         return None
@@ -163,7 +162,7 @@ class Page:
             if u and re.match(r"https?://", u):
                 return clean_url(u)
         ids, sn = self.ids(), first(self.var("sn"), self.cgi.get("sn"))
-        return wechat_url(*ids, sn) if ids else None
+        return wechat.build_url(*ids, sn) if ids else None
 
     def summary(self) -> str | None:
         return first(self.var("msg_desc"), meta(self.soup, "og:description"),
@@ -206,18 +205,3 @@ class Page:
             if n and n not in out and len(n) <= 40:
                 out.append(n)
         return out
-
-
-def parse_day(value: Any) -> dt.date | dt.datetime | None:
-    """'2017-01-18', '2017年1月18日', '2025-10-07 14:13' → date (or China-time datetime)."""
-    m = _DATE.search(str(value or ""))
-    if not m:
-        return None
-    y, mo, d, hh, mm = m.groups()
-    try:
-        if hh is not None:
-            return dt.datetime(int(y), int(mo), int(d), int(hh), int(mm), tzinfo=CHINA_TZ)
-        return dt.date(int(y), int(mo), int(d))
-    except ValueError:
-        return None
-

@@ -68,9 +68,10 @@ def cmd_serve(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 def cmd_deploy(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from generator.deploy import deploy
 
-    cfg = _config(args)
+    cfg = _config(args, base_url=args.base_url)
     result = deploy(cfg, args.target, dry_run=args.dry_run, max_deletes=args.max_deletes,
-                    yes=args.yes, build_first=not args.no_build, stream=err)
+                    yes=args.yes, force=args.force, build_first=not args.no_build,
+                    base_url_given=args.base_url is not None, stream=err)
     print(result.summary(), file=out)
     return result.exit_code
 
@@ -127,13 +128,21 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_serve)
 
     d = sub.add_parser("deploy", parents=[common], help="publish the built site",
-                       description="Publish to git+URL#branch, rsync://…, ssh://… or file:///path "
-                       "(default: site.yml deploy.target).")
+                       description="Build, then publish to git+URL#branch, rsync://…, ssh://…, "
+                       "rsync+file:///path or file:///path (default: site.yml deploy.target). "
+                       "Prints the plan first; refuses a target that is not empty and not a "
+                       "previous deployment, one that holds or lies in the site folder, and a "
+                       "localhost base_url.")
     d.add_argument("target", nargs="?", help="target URL (default: site.yml deploy.target)")
-    d.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    d.add_argument("--dry-run", action="store_true",
+                   help="build into a temporary folder and print the plan; change nothing")
     d.add_argument("--max-deletes", type=int, metavar="N", default=None,
                    help="refuse more than N deletions (default: site.yml deploy.max_deletes)")
     d.add_argument("--yes", action="store_true", help="confirm deletions beyond --max-deletes")
+    d.add_argument("--force", action="store_true",
+                   help="replace the files of a target that is not a previous Wenji deployment")
+    d.add_argument("--base-url", metavar="URL",
+                   help="build for this URL (needed to publish a site whose base_url is localhost)")
     d.add_argument("--no-build", action="store_true", help="deploy the existing output without building")
     d.set_defaults(func=cmd_deploy)
     return p

@@ -1,20 +1,28 @@
-"""Command `wenji deploy`: build, diff the output with a target picked by URL scheme, apply."""
+"""Command `wenji deploy`, as steps: build, load the local files, load what the target holds,
+refuse unsafe targets, diff, print the plan and guard deletions, then upload, delete, finish.
+
+One publisher per target scheme (targets.py); the refusals live in guard.py.
+"""
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable
-from urllib.parse import unquote, urlsplit
 
-from generator.config import SiteConfig
-from generator.deploy.plan import Plan, Publisher
+from generator.config import SiteConfig, override
+from generator.deploy.guard import (MARKER, MARKER_TEXT, refuse_foreign, refuse_local_base_url,
+                                    refuse_overlap)
+from generator.deploy.plan import Plan, diff, load_local
 from generator.deploy.process import redact
+from generator.deploy.targets import SCHEMES, publisher_for
 from generator.errors import ConfigError, GeneratorError
 from generator.report import ExitStatus
 
-SCHEMES = "git+URL#branch, rsync://host/path, ssh://host/path, rsync+file:///path or file:///path"
+__all__ = ["DeployResult", "deploy", "publisher_for"]
 
 
 @dataclass
@@ -39,57 +47,6 @@ class DeployResult:
         return ExitStatus.OK
 
 
-def _no_option(value: str, target: str) -> str:
-    if value.startswith("-"):
-        raise ConfigError(f"bad deploy target {redact(target)!r}: '{value}' looks like an option")
-    return value
-
-
-def _git_remote(url: str) -> str:
-    """Return URL as git should see it (a local path made absolute; URLs and host:path kept)."""
-    if "://" in url or (":" in url and "/" not in url.split(":", 1)[0]):
-        return url
-    return str(Path(url).expanduser().absolute())
-
-
-def publisher_for(target: str, cfg: SiteConfig) -> Publisher:
-    """Pick and configure the publisher that TARGET's URL scheme names."""
-    if target.startswith("git+"):
-        from generator.deploy.ghpages import GitPublisher
-
-        url, _, branch = target[4:].partition("#")
-        extra = {".nojekyll": b""}
-        if cfg.deploy.cname:
-            extra["CNAME"] = cfg.deploy.cname.strip().encode("utf-8") + b"\n"
-        if not url:
-            raise ConfigError(f"bad deploy target {target!r}: no repository URL after git+")
-        return GitPublisher(_git_remote(_no_option(url, target)),
-                            _no_option(branch or "gh-pages", target),
-                            extra=extra, message=f"Deploy {cfg.title}")
-    parts = urlsplit(target)
-    path = unquote(parts.path)
-    if parts.scheme == "file":
-        from generator.deploy.local import FolderPublisher
-
-        if parts.netloc not in ("", "localhost"):
-            raise ConfigError(f"file:// target on another host: {target!r}",
-                              hint="use file:///absolute/path, or rsync:// / ssh:// for hosts")
-        return FolderPublisher(Path(path))
-    if parts.scheme in ("rsync", "ssh", "rsync+file"):
-        from generator.deploy.rsync import RsyncPublisher
-
-        if parts.scheme == "rsync+file":
-            return RsyncPublisher(_no_option(path, target))
-        if not parts.hostname or not path:
-            raise ConfigError(f"bad deploy target {redact(target)!r}: need host and path",
-                              hint="e.g. rsync://user@example.org/var/www/site")
-        user = f"{parts.username}@" if parts.username else ""
-        remote_path = path[1:] if path.startswith("/~") else path
-        return RsyncPublisher(_no_option(f"{user}{parts.hostname}:{remote_path}", target),
-                              port=parts.port)
-    raise ConfigError(f"unknown deploy target {redact(target)!r}", hint=f"use {SCHEMES}")
-
-
 def _build(cfg: SiteConfig, builder: Callable[..., Any] | None, stream: IO[str]) -> None:
     """Build the site; refuse to go on if the build failed or reported errors."""
     if builder is None:
@@ -100,27 +57,70 @@ def _build(cfg: SiteConfig, builder: Callable[..., Any] | None, stream: IO[str])
                              hint="fix the errors above, then deploy again")
 
 
+def _forget_cache(cfg: SiteConfig) -> None:
+    """Remove what a build into cfg.output_path kept in the site's cache (a dry run's scratch build)."""
+    from generator.model import cache
+
+    probe = cache.place(cfg, "")
+    for path in probe.parent.glob(f"*{probe.name}*"):
+        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+def _output(cfg: SiteConfig, scratch: Path, *, build_first: bool, dry_run: bool,
+            builder: Callable[..., Any] | None, stream: IO[str]) -> Path:
+    """The folder to publish, absolute: the site's output, built first unless told not to.
+
+    A dry run builds into SCRATCH instead, so the site's own output is left as it was.
+    """
+    if build_first and dry_run:
+        cfg = override(cfg, output_dir=str(scratch / "output"))
+        try:
+            _build(cfg, builder, stream)
+        finally:
+            _forget_cache(cfg)
+    elif build_first:
+        _build(cfg, builder, stream)
+    local = cfg.output_path.absolute()
+    if not local.is_dir() or not any(local.iterdir()):
+        raise GeneratorError("nothing to deploy: the output folder is empty", local,
+                             hint="run wenji build first (or drop --no-build)")
+    return local
+
+
 def deploy(cfg: SiteConfig, target: str | None = None, *, dry_run: bool = False,
-           max_deletes: int | None = None, yes: bool = False, build_first: bool = True,
-           stream: IO[str] | None = None, builder: Callable[..., Any] | None = None) -> DeployResult:
-    """Build (unless told not to), plan, print the plan, guard deletions, and apply unless a dry run."""
+           max_deletes: int | None = None, yes: bool = False, force: bool = False,
+           build_first: bool = True, base_url_given: bool = False, stream: IO[str] | None = None,
+           builder: Callable[..., Any] | None = None) -> DeployResult:
+    """Build (unless told not to), plan, print the plan, guard deletions, and apply unless a dry run.
+
+    Refuses (ConfigError) a target that is, holds or lies in the site or output folder or holds
+    the home folder; a target neither empty nor marked by a previous deploy (unless FORCE); and
+    a localhost base_url (unless BASE_URL_GIVEN on the command line).
+    """
     stream = stream if stream is not None else sys.stderr
     target = target or cfg.deploy.target
     if not target:
         raise ConfigError("no deploy target", hint=f"pass one ({SCHEMES}) or set deploy.target "
                                                    "in site.yml")
     publisher = publisher_for(target, cfg)
-    limit = cfg.deploy.max_deletes if max_deletes is None else max_deletes
     shown = redact(target)
-    local = cfg.output_path
+    if publisher.local_path is not None:
+        refuse_overlap(publisher.local_path, shown, {
+            "site folder": cfg.site_dir, "output folder": cfg.output_path, "home folder": Path.home()})
+    refuse_local_base_url(cfg.base_url, base_url_given)
+    limit = cfg.deploy.max_deletes if max_deletes is None else max_deletes
+    scratch = Path(tempfile.mkdtemp(prefix="wenji-deploy-"))
     try:
-        if build_first:
-            _build(cfg, builder, stream)
-        if not local.is_dir() or not any(local.iterdir()):
-            raise GeneratorError("nothing to deploy: the output folder is empty", local,
-                                 hint="run wenji build first (or drop --no-build)")
-        plan = publisher.plan(local)
-        print(f"deploy plan for {local} → {shown}:", file=stream)
+        output = _output(cfg, scratch, build_first=build_first, dry_run=dry_run, builder=builder,
+                         stream=stream)
+        local = load_local(output, scratch / "added", {MARKER: MARKER_TEXT, **publisher.extra})
+        remote = publisher.remote(local)
+        refuse_foreign(shown, remote.empty, remote.marked, force)
+        plan = diff(local, remote)
+        print(f"deploy plan for {output} → {shown}:", file=stream)
+        if not remote.empty and not remote.marked:
+            print(f"  (--force: {shown} was not a Wenji deployment; its files are replaced)",
+                  file=stream)
         plan.print(stream)
         if len(plan.deletes) > limit and not yes:
             raise GeneratorError(f"refusing to delete {len(plan.deletes)} files at {shown} "
@@ -129,7 +129,10 @@ def deploy(cfg: SiteConfig, target: str | None = None, *, dry_run: bool = False,
                                       "or a higher --max-deletes")
         if dry_run or plan.empty:
             return DeployResult(shown, plan, dry_run=dry_run)
-        publisher.apply(local, plan)
+        publisher.upload(local, plan.uploads)
+        publisher.delete(local, plan.deletes)
+        publisher.finish()
         return DeployResult(shown, plan, applied=True)
     finally:
         publisher.close()
+        shutil.rmtree(scratch, ignore_errors=True)

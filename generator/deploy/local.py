@@ -8,65 +8,50 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from generator.deploy.plan import Plan, local_files
-from generator.errors import GeneratorError
+from generator.deploy.plan import Local, Remote, local_files
+from generator.errors import ConfigError, GeneratorError
+
+
+def _same(path: Path, there: Path) -> bool:
+    return there.stat().st_size == path.stat().st_size and filecmp.cmp(path, there, shallow=False)
 
 
 class FolderPublisher:
     """Copy new and changed files into DEST (atomically per file) and delete files no longer built."""
 
+    extra: dict[str, bytes] = {}
+
     def __init__(self, dest: Path):
         if not dest.is_absolute():
-            raise GeneratorError(f"file:// target must be an absolute path, not {dest}")
-        if dest == Path(dest.anchor) or dest == Path.home():
-            raise GeneratorError(f"refusing to deploy into {dest}",
-                                 hint="point file:// at a folder of its own, e.g. a web root")
+            raise ConfigError(f"file:// target must be an absolute path, not {dest}")
         self.dest = dest
+        self.local_path = dest
 
-    def _check_overlap(self, local: Path) -> None:
-        src, dst = local.resolve(), self.dest.resolve()
-        if src == dst or src in dst.parents or dst in src.parents:
-            raise GeneratorError(f"deploy folder {self.dest} overlaps the build output {local}",
-                                 hint="deploy to a folder outside the site's output")
+    def remote(self, local: Local) -> Remote:
+        """The files in DEST (a folder holding only folders or symlinks is not empty)."""
+        if self.dest.exists() and not self.dest.is_dir():
+            raise ConfigError(f"file:// target {self.dest} is not a folder")
+        empty = not self.dest.is_dir() or not any(self.dest.iterdir())
+        return Remote(local_files(self.dest) if not empty else {}, _same, empty)
 
-    def plan(self, local: Path) -> Plan:
-        """Compare the built files with DEST: sizes first, then contents."""
-        self._check_overlap(local)
-        ours = local_files(local)
-        theirs = local_files(self.dest) if self.dest.is_dir() else {}
-        plan = Plan(deletes=[rel for rel in theirs if rel not in ours])
-        for rel, path in ours.items():
-            there = theirs.get(rel)
-            if there is None or there.stat().st_size != path.stat().st_size \
-                    or not filecmp.cmp(path, there, shallow=False):
-                plan.uploads.append(rel)
-            else:
-                plan.unchanged += 1
-        return plan
-
-    def apply(self, local: Path, plan: Plan) -> None:
-        """Upload first (so the site stays whole), then delete and prune emptied folders."""
-        self._check_overlap(local)
+    def upload(self, local: Local, paths: list[str]) -> None:
+        """Copy PATHS in, each through a temporary file renamed into place."""
         self.dest.mkdir(parents=True, exist_ok=True)
-        uploads = set(plan.uploads)
-        blocking = [rel for rel in plan.deletes if any(u.startswith(rel + "/") for u in uploads)]
-        for rel in blocking:
-            (self.dest / rel).unlink(missing_ok=True)
-        for rel in plan.uploads:
-            self._copy(local / rel, self.dest / rel)
-        for rel in plan.deletes:
-            path = self.dest / rel
-            if path.is_symlink() or path.is_file():
-                path.unlink()
-        self._prune(set(plan.deletes), local)
-
-    def _copy(self, src: Path, dst: Path) -> None:
-        if dst.is_dir() and not dst.is_symlink():
-            shutil.rmtree(dst)  # a folder where a file now goes: its files were all deletions
-        dst.parent.mkdir(parents=True, exist_ok=True)
         top = self.dest.resolve()
-        if top != dst.parent.resolve() and top not in dst.parent.resolve().parents:
-            raise GeneratorError(f"refusing to write through a symlink out of {self.dest}", dst)
+        for rel in paths:
+            dst = self.dest / rel
+            for parent in reversed(Path(rel).parents[:-1]):  # a file where a folder now goes
+                if (self.dest / parent).is_file() and not (self.dest / parent).is_symlink():
+                    (self.dest / parent).unlink()
+            if dst.is_dir() and not dst.is_symlink():
+                shutil.rmtree(dst)  # a folder where a file now goes: its files were all deletions
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            if top != dst.parent.resolve() and top not in dst.parent.resolve().parents:
+                raise GeneratorError(f"refusing to write through a symlink out of {self.dest}", dst)
+            self._copy(local.files[rel], dst)
+
+    @staticmethod
+    def _copy(src: Path, dst: Path) -> None:
         fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=".wenji-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as out, src.open("rb") as inp:
@@ -77,15 +62,20 @@ class FolderPublisher:
             Path(tmp).unlink(missing_ok=True)
             raise
 
-    def _prune(self, deleted: set[str], local: Path) -> None:
-        """Remove folders left empty by deletions that the build no longer has."""
-        folders = {Path(rel).parent for rel in deleted}
-        for folder in sorted({p for f in folders for p in (f, *f.parents)}, key=lambda p: -len(p.parts)):
-            if folder == Path("."):
-                continue
+    def delete(self, local: Local, paths: list[str]) -> None:
+        """Remove PATHS, then the folders they leave empty."""
+        for rel in paths:
+            path = self.dest / rel
+            if path.is_symlink() or path.is_file():
+                path.unlink()
+        folders = {p for rel in paths for p in Path(rel).parents if p != Path(".")}
+        for folder in sorted(folders, key=lambda p: -len(p.parts)):
             there = self.dest / folder
-            if there.is_dir() and not (local / folder).is_dir() and not any(there.iterdir()):
+            if there.is_dir() and not there.is_symlink() and not any(there.iterdir()):
                 there.rmdir()
+
+    def finish(self) -> None:
+        """Nothing to do: the files are in place."""
 
     def close(self) -> None:
         """Nothing to clean up."""

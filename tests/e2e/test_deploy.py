@@ -12,6 +12,7 @@ import pytest
 
 from generator.config import DeployConfig, SiteConfig, override
 from generator.deploy import deploy
+from generator.deploy.guard import MARKER, MARKER_TEXT
 from generator.errors import GeneratorError
 
 OUTPUT = {
@@ -58,6 +59,20 @@ def tree(root: Path, skip: tuple[str, ...] = (".git",)) -> dict[str, bytes]:
     return found
 
 
+def published(root: Path) -> dict[str, bytes]:
+    """The files a deploy put at ROOT, less its marker (which must be there)."""
+    found = tree(root)
+    assert found.pop(MARKER) == MARKER_TEXT
+    return found
+
+
+def previous_deployment(root: Path, files: dict[str, str]) -> None:
+    """Make ROOT look like a folder an earlier deploy wrote (its marker and FILES)."""
+    write_tree(root, files)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / MARKER).write_bytes(MARKER_TEXT)
+
+
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
     return {rel: (data, (root / rel).stat().st_mtime_ns) for rel, data in tree(root).items()}
 
@@ -67,7 +82,7 @@ def cfg(tmp_path: Path) -> SiteConfig:
     """A site whose output folder already holds a finished build."""
     site = tmp_path / "site"
     write_tree(site / "public", OUTPUT)
-    return override(SiteConfig(), site_dir=site, title="测试站",
+    return override(SiteConfig(), site_dir=site, title="测试站", base_url="https://example.org/",
                     deploy=DeployConfig(cname="archive.example.org", max_deletes=256))
 
 
@@ -95,13 +110,13 @@ def clone(bare: Path, dest: Path, branch: str = "gh-pages") -> Path:
 def test_git_deploy_commits_the_build_with_nojekyll_and_cname(cfg: SiteConfig, bare: Path,
                                                               tmp_path: Path) -> None:
     result, printed = run_deploy(cfg, f"git+{bare}")
-    assert result.applied and len(result.plan.uploads) == len(OUTPUT) + 2
-    assert "upload  .nojekyll" in printed
+    assert result.applied and len(result.plan.uploads) == len(OUTPUT) + 3
+    assert "upload  .nojekyll" in printed and f"upload  {MARKER}" in printed
     back = clone(bare, tmp_path / "back")
     expected = tree(cfg.output_path)
     expected[".nojekyll"] = b""
     expected["CNAME"] = b"archive.example.org\n"
-    assert tree(back) == expected
+    assert published(back) == expected
     assert git("log", "--format=%s", cwd=back).splitlines() == ["Deploy 测试站"]
 
 
@@ -167,25 +182,25 @@ needs_rsync = pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is
 @needs_rsync
 def test_rsync_mirrors_the_output_and_deletes_stale_files(cfg: SiteConfig, tmp_path: Path) -> None:
     dest = tmp_path / "www"
-    write_tree(dest, {"stale.html": "old", "old/page/index.html": "old"})
+    previous_deployment(dest, {"stale.html": "old", "old/page/index.html": "old"})
     result, printed = run_deploy(cfg, f"rsync+file://{dest}")
     assert sorted(result.plan.uploads) == sorted(OUTPUT)
     assert result.plan.deletes == ["old/page/index.html", "stale.html"]
     assert "delete  stale.html" in printed
-    assert tree(dest) == tree(cfg.output_path)
+    assert published(dest) == tree(cfg.output_path)
     assert not (dest / "old").exists()
 
     (cfg.output_path / "css/site.css").write_text("body { color: red }", encoding="utf-8")
     second, _ = run_deploy(cfg, f"rsync+file://{dest}")
     assert second.plan.uploads == ["css/site.css"] and second.plan.deletes == []
-    assert second.plan.unchanged == len(OUTPUT) - 1
-    assert tree(dest) == tree(cfg.output_path)
+    assert second.plan.unchanged == len(OUTPUT)  # and the marker
+    assert published(dest) == tree(cfg.output_path)
 
 
 @needs_rsync
 def test_rsync_dry_run_and_guard_change_nothing(cfg: SiteConfig, tmp_path: Path) -> None:
     dest = tmp_path / "www"
-    write_tree(dest, {f"stale{i}.html": "old" for i in range(4)})
+    previous_deployment(dest, {f"stale{i}.html": "old" for i in range(4)})
     before = snapshot(dest)
     result, _ = run_deploy(cfg, f"rsync+file://{dest}", dry_run=True)
     assert len(result.plan.deletes) == 4 and not result.applied
@@ -201,8 +216,8 @@ def test_rsync_dry_run_and_guard_change_nothing(cfg: SiteConfig, tmp_path: Path)
 def test_file_sync_rewrites_only_changed_files(cfg: SiteConfig, tmp_path: Path) -> None:
     dest = tmp_path / "www"
     first, _ = run_deploy(cfg, dest.as_uri())
-    assert tree(dest) == tree(cfg.output_path)
-    assert sorted(first.plan.uploads) == sorted(OUTPUT)
+    assert published(dest) == tree(cfg.output_path)
+    assert sorted(first.plan.uploads) == sorted([*OUTPUT, MARKER])
     for path in dest.rglob("*"):
         os.utime(path, (OLD, OLD))
 
@@ -214,16 +229,16 @@ def test_file_sync_rewrites_only_changed_files(cfg: SiteConfig, tmp_path: Path) 
     second, _ = run_deploy(cfg, dest.as_uri())
     assert second.plan.uploads == ["2021/05/c/index.html", "index.html"]
     assert second.plan.deletes == ["2020/01/b/index.html"]
-    assert tree(dest) == tree(out)
+    assert published(dest) == tree(out)
     assert not (dest / "2020/01/b").exists()
     rewritten = {rel for rel in tree(dest) if (dest / rel).stat().st_mtime != OLD}
     assert rewritten == {"index.html", "2021/05/c/index.html"}
-    assert not list(dest.rglob(".wenji-*"))
+    assert not list(dest.rglob(".wenji-*.tmp"))
 
 
 def test_file_sync_dry_run_changes_nothing(cfg: SiteConfig, tmp_path: Path) -> None:
     dest = tmp_path / "www"
-    write_tree(dest, {"index.html": "old", "gone.html": "x"})
+    previous_deployment(dest, {"index.html": "old", "gone.html": "x"})
     before = snapshot(dest)
     result, printed = run_deploy(cfg, dest.as_uri(), dry_run=True)
     assert result.plan.deletes == ["gone.html"] and "index.html" in result.plan.uploads
@@ -233,7 +248,7 @@ def test_file_sync_dry_run_changes_nothing(cfg: SiteConfig, tmp_path: Path) -> N
 
 def test_max_deletes_guard_trips_unless_confirmed(cfg: SiteConfig, tmp_path: Path) -> None:
     dest = tmp_path / "www"
-    write_tree(dest, {f"old/{i}.html": "x" for i in range(5)})
+    previous_deployment(dest, {f"old/{i}.html": "x" for i in range(5)})
     before = snapshot(dest)
     stream = io.StringIO()
     with pytest.raises(GeneratorError, match=r"refusing to delete 5 files .*--max-deletes 4"):
@@ -244,19 +259,19 @@ def test_max_deletes_guard_trips_unless_confirmed(cfg: SiteConfig, tmp_path: Pat
     with pytest.raises(GeneratorError, match="refusing to delete 5"):
         run_deploy(limited, dest.as_uri())
     result, _ = run_deploy(limited, dest.as_uri(), yes=True)
-    assert result.applied and tree(dest) == tree(cfg.output_path)
+    assert result.applied and published(dest) == tree(cfg.output_path)
 
 
 def test_file_sync_replaces_files_and_folders_that_swap_kinds(cfg: SiteConfig, tmp_path: Path) -> None:
     dest = tmp_path / "www"
-    write_tree(dest, {"css": "a file where a folder goes", "index.html/x": "a folder"})
+    previous_deployment(dest, {"css": "a file where a folder goes", "index.html/x": "a folder"})
     run_deploy(cfg, dest.as_uri())
-    assert tree(dest) == tree(cfg.output_path)
+    assert published(dest) == tree(cfg.output_path)
 
 
 def test_file_sync_refuses_to_write_through_a_symlink(cfg: SiteConfig, tmp_path: Path) -> None:
     dest, outside = tmp_path / "www", tmp_path / "outside"
-    dest.mkdir()
+    previous_deployment(dest, {})
     outside.mkdir()
     (dest / "css").symlink_to(outside, target_is_directory=True)
     with pytest.raises(GeneratorError, match="symlink"):
@@ -264,18 +279,22 @@ def test_file_sync_refuses_to_write_through_a_symlink(cfg: SiteConfig, tmp_path:
     assert list(outside.iterdir()) == []
 
 
-def test_file_target_overlapping_the_output_is_refused(cfg: SiteConfig) -> None:
-    with pytest.raises(GeneratorError, match="overlaps"):
-        run_deploy(cfg, cfg.output_path.as_uri())
-    with pytest.raises(GeneratorError, match="overlaps"):
-        run_deploy(cfg, (cfg.output_path / "sub").as_uri())
+def test_file_target_overlapping_the_output_is_refused(cfg: SiteConfig, tmp_path: Path) -> None:
+    outside = override(cfg, output_dir=str(tmp_path / "o" / "built"))
+    write_tree(outside.output_path, OUTPUT)
+    for target, how in ((outside.output_path, "is the output folder"),
+                        (outside.output_path / "sub", "is inside the output folder"),
+                        (tmp_path / "o", "holds the output folder")):
+        with pytest.raises(GeneratorError, match=how):
+            run_deploy(outside, target.as_uri())
+    assert tree(outside.output_path) == tree(cfg.output_path)
 
 
 # ---------------------------------------------------------------- building first
 
 
 def test_empty_output_is_not_deployed(tmp_path: Path) -> None:
-    cfg = override(SiteConfig(), site_dir=tmp_path / "site")
+    cfg = override(SiteConfig(), site_dir=tmp_path / "site", base_url="https://example.org/")
     with pytest.raises(GeneratorError, match="nothing to deploy"):
         run_deploy(cfg, (tmp_path / "www").as_uri())
     assert not (tmp_path / "www").exists()
@@ -293,9 +312,10 @@ def test_a_failed_build_is_never_deployed(cfg: SiteConfig, tmp_path: Path) -> No
 def test_cli_deploy_dry_run_and_guard(cfg: SiteConfig, tmp_path: Path) -> None:
     from generator.cli import main
 
-    (cfg.site_dir / "site.yml").write_text("title: 测试站\n", encoding="utf-8")
+    (cfg.site_dir / "site.yml").write_text("title: 测试站\nbase_url: https://example.org/\n",
+                                           encoding="utf-8")
     dest = tmp_path / "www"
-    write_tree(dest, {f"old{i}.html": "x" for i in range(3)})
+    previous_deployment(dest, {f"old{i}.html": "x" for i in range(3)})
     out, err = io.StringIO(), io.StringIO()
     code = main(["deploy", "--site", str(cfg.site_dir), dest.as_uri(), "--no-build", "--dry-run"],
                 out, err)
@@ -304,7 +324,7 @@ def test_cli_deploy_dry_run_and_guard(cfg: SiteConfig, tmp_path: Path) -> None:
     code = main(["deploy", "--site", str(cfg.site_dir), dest.as_uri(), "--no-build",
                  "--max-deletes", "2"], out, err)
     assert code == 1 and "refusing to delete 3 files" in err.getvalue()
-    assert sorted(p.name for p in dest.iterdir()) == ["old0.html", "old1.html", "old2.html"]
+    assert sorted(p.name for p in dest.iterdir()) == [MARKER, "old0.html", "old1.html", "old2.html"]
 
 
 # ---------------------------------------------------------------- with the real build
@@ -329,7 +349,7 @@ def test_deploy_builds_first_and_ships_the_build(tmp_path: Path, bare: Path) -> 
     built = tree(cfg.output_path)
     assert ".wenji-output" in built  # the build's marker stays home
     del built[".wenji-output"]
-    assert tree(dest) == built
+    assert published(dest) == built
     deploy(cfg, f"git+{bare}", stream=io.StringIO())
     assert ".wenji-output" not in git("ls-tree", "-r", "--name-only", "gh-pages", cwd=bare)
 

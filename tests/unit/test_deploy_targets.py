@@ -1,4 +1,5 @@
-"""Deploy targets → publishers (a table), rsync argv, plan printing, redaction, git blob ids."""
+"""Deploy targets → publishers (a table), refusal rules, rsync argv, plan printing, redaction,
+git blob ids."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import pytest
 from generator.config import DeployConfig, SiteConfig, override
 from generator.deploy import publisher_for
 from generator.deploy.ghpages import GitPublisher, blob_id
+from generator.deploy.guard import refuse_foreign, refuse_local_base_url, refuse_overlap
 from generator.deploy.local import FolderPublisher
-from generator.deploy.plan import Plan, local_files
+from generator.deploy.plan import Local, Plan, local_files
 from generator.deploy.process import redact, run
 from generator.deploy.rsync import RsyncPublisher
 from generator.errors import ConfigError, GeneratorError
@@ -21,20 +23,24 @@ CFG = override(SiteConfig(), title="文集", deploy=DeployConfig(cname="example.
 
 TARGETS = [
     ("git+https://github.com/me/site.git", GitPublisher,
-     {"remote": "https://github.com/me/site.git", "branch": "gh-pages"}),
+     {"remote_url": "https://github.com/me/site.git", "branch": "gh-pages", "local_path": None}),
     ("git+git@github.com:me/site.git#main", GitPublisher,
-     {"remote": "git@github.com:me/site.git", "branch": "main"}),
+     {"remote_url": "git@github.com:me/site.git", "branch": "main", "local_path": None}),
     ("git+ssh://git@example.org/srv/site.git#pages", GitPublisher,
-     {"remote": "ssh://git@example.org/srv/site.git", "branch": "pages"}),
-    ("git+file:///srv/site.git", GitPublisher, {"remote": "file:///srv/site.git"}),
-    ("git+/srv/site.git#www", GitPublisher, {"remote": "/srv/site.git", "branch": "www"}),
+     {"remote_url": "ssh://git@example.org/srv/site.git", "branch": "pages", "local_path": None}),
+    ("git+file:///srv/site.git", GitPublisher,
+     {"remote_url": "file:///srv/site.git", "local_path": Path("/srv/site.git")}),
+    ("git+/srv/site.git#www", GitPublisher,
+     {"remote_url": "/srv/site.git", "branch": "www", "local_path": Path("/srv/site.git")}),
     ("rsync://deploy@example.org/var/www/site", RsyncPublisher,
-     {"dest": "deploy@example.org:/var/www/site/", "port": None}),
+     {"dest": "deploy@example.org:/var/www/site/", "port": None, "local_path": None}),
     ("ssh://example.org:2222/var/www/site/", RsyncPublisher,
      {"dest": "example.org:/var/www/site/", "port": 2222}),
     ("ssh://me@example.org/~/public_html", RsyncPublisher, {"dest": "me@example.org:~/public_html/"}),
-    ("rsync+file:///srv/www", RsyncPublisher, {"dest": "/srv/www/"}),
-    ("file:///srv/www", FolderPublisher, {"dest": Path("/srv/www")}),
+    ("ssh://localhost/srv/www", RsyncPublisher,
+     {"dest": "localhost:/srv/www/", "local_path": Path("/srv/www")}),
+    ("rsync+file:///srv/www", RsyncPublisher, {"dest": "/srv/www/", "local_path": Path("/srv/www")}),
+    ("file:///srv/www", FolderPublisher, {"dest": Path("/srv/www"), "local_path": Path("/srv/www")}),
     ("file://localhost/srv/%E6%96%87%E9%9B%86", FolderPublisher, {"dest": Path("/srv/文集")}),
 ]
 
@@ -57,8 +63,8 @@ def test_git_publisher_adds_nojekyll_cname_and_a_message() -> None:
 
 def test_relative_git_path_is_made_absolute() -> None:
     publisher = publisher_for("git+../pages.git", CFG)
-    assert Path(publisher.remote).is_absolute()
-    assert publisher.remote.endswith("pages.git")
+    assert Path(publisher.remote_url).is_absolute() and publisher.local_path.is_absolute()
+    assert publisher.remote_url.endswith("pages.git")
 
 
 BAD = [
@@ -70,6 +76,8 @@ BAD = [
     ("ssh://-oProxyCommand=x/path", "bad deploy target"),
     ("rsync://example.org", "need host and path"),
     ("file://otherhost/srv/www", "another host"),
+    ("rsync+file://otherhost/srv/www", "another host"),
+    ("file:relative/www", "absolute folder path"),
     ("http://user:hunter2@example.org/", "unknown deploy target"),
 ]
 
@@ -81,20 +89,66 @@ def test_bad_targets_are_config_errors(target: str, message: str) -> None:
     assert "hunter2" not in str(caught.value)
 
 
-@pytest.mark.parametrize("dest", ["/", str(Path.home())])
-def test_file_target_refuses_root_and_home(dest: str) -> None:
-    with pytest.raises(GeneratorError, match="refusing"):
-        FolderPublisher(Path(dest))
+OVERLAPS = [  # target, refused because it …
+    ("/", "holds the site folder"),
+    ("/home", "holds the home folder"),
+    ("/home/me", "is the home folder"),
+    ("/srv/archive", "is the site folder"),
+    ("/srv/archive/www", "is inside the site folder"),
+    ("/srv/archive/public/x", "is inside the site folder"),
+    ("/srv", "holds the site folder"),
+    ("/data/out", "is the output folder"),
+    ("/data/out/a/b", "is inside the output folder"),
+    ("/data", "holds the output folder"),
+    ("/home/me/www", None),  # in the home folder: fine (the marker rule guards what is there)
+    ("/srv/www", None),
+]
+
+
+@pytest.mark.parametrize(("target", "refused"), OVERLAPS, ids=[t[0] for t in OVERLAPS])
+def test_overlap_table(target: str, refused: str | None) -> None:
+    keep = {"site folder": Path("/srv/archive"), "output folder": Path("/data/out"),
+            "home folder": Path("/home/me")}
+    if refused is None:
+        refuse_overlap(Path(target), target, keep)
+    else:
+        with pytest.raises(ConfigError, match=f"it {refused} "):
+            refuse_overlap(Path(target), target, keep)
+
+
+def test_overlap_follows_symlinks(tmp_path: Path) -> None:
+    (tmp_path / "site").mkdir()
+    (tmp_path / "alias").symlink_to(tmp_path / "site", target_is_directory=True)
+    with pytest.raises(ConfigError, match="is inside the site folder"):
+        refuse_overlap(tmp_path / "alias" / "www", "x", {"site folder": tmp_path / "site"})
+
+
+def test_foreign_targets_are_refused_unless_forced() -> None:
+    refuse_foreign("t", empty=True, marked=False, force=False)
+    refuse_foreign("t", empty=False, marked=True, force=False)
+    refuse_foreign("t", empty=False, marked=False, force=True)
+    with pytest.raises(ConfigError, match=r"not empty and holds no \.wenji-deploy.*--force"):
+        refuse_foreign("t", empty=False, marked=False, force=False)
+
+
+@pytest.mark.parametrize("url", ["http://localhost:8000/", "http://127.0.0.1/", "http://[::1]:8000/",
+                                 "http://0.0.0.0:8000/", "http://archive.localhost/"])
+def test_localhost_base_url_is_refused_unless_given(url: str) -> None:
+    with pytest.raises(ConfigError, match="--base-url"):
+        refuse_local_base_url(url, given=False)
+    refuse_local_base_url(url, given=True)
+    refuse_local_base_url("https://example.org/localhost/", given=False)
 
 
 def test_rsync_argv() -> None:
+    local = Local([Path("/site/public"), Path("/tmp/added")], {})
     publisher = RsyncPublisher("me@example.org:/var/www", port=2222)
-    argv = publisher._argv(Path("/site/public"), "--dry-run")
+    argv = publisher._argv(local, "--dry-run")
     assert argv[0] == "rsync"
-    assert {"--recursive", "--checksum", "--delete", "--itemize-changes"} <= set(argv)
+    assert {"--recursive", "--checksum", "--dry-run"} <= set(argv)
     assert argv[argv.index("--rsh") + 1] == "ssh -p 2222"
-    assert argv[-2:] == ["/site/public/", "me@example.org:/var/www/"]
-    assert "--rsh" not in RsyncPublisher("/srv/www")._argv(Path("/p"))
+    assert argv[-3:] == ["/site/public/", "/tmp/added/", "me@example.org:/var/www/"]
+    assert "--rsh" not in RsyncPublisher("/srv/www")._argv(local)
 
 
 @pytest.mark.parametrize(("text", "shown"), [

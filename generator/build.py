@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from generator.config import SiteConfig, override
+from generator.config import SiteConfig, override, require_content
 from generator.errors import GeneratorError
 from generator.model.site import can_fork, load_site, scan, workers
 from generator.errors import FrontMatterError
@@ -45,7 +45,8 @@ class BuildResult:
 
     def summary(self) -> str:
         """One line: 'built 312 articles: 1,204 files (1,100 written, 104 unchanged) in 0.84 s'."""
-        text = (f"built {self.articles:,} articles: {self.pages:,} files "
+        text = (f"built {self.articles:,} article{'s' if self.articles != 1 else ''}: "
+                f"{self.pages:,} files "
                 f"({self.written:,} written, {self.unchanged:,} unchanged)")
         if self.problems:
             n = len(self.problems)
@@ -79,6 +80,7 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
     from generator import outdir, outputs, patch, writer
 
     started = time.perf_counter()
+    require_content(cfg)
     if drafts is not None:
         cfg = override(cfg, drafts=drafts)
     theme = Theme.load(cfg)

@@ -20,6 +20,20 @@ def _config(args: argparse.Namespace, **overrides):
     return override(load_config(args.site), **overrides)
 
 
+def cmd_init(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from generator.init import init
+
+    site = Path(args.dir)
+    result = init(site, title=args.title, base_url=args.base_url, language=args.language)
+    print(result.summary(), file=out)
+    here = [] if site.resolve() == Path.cwd().resolve() else [f"cd {args.dir}"]
+    steps = [*here, "wenji import FOLDER_OR_FILES      # your scraped articles → content/",
+             "wenji serve                       # preview on http://127.0.0.1:8000/",
+             "wenji deploy --base-url https://… TARGET   # publish (see README: Deploying)"]
+    print("next:\n" + "\n".join(f"  {step}" for step in steps), file=out)
+    return ExitStatus.OK
+
+
 def cmd_import(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from generator.ingest import ingest
 
@@ -87,6 +101,18 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--site", default=".", metavar="DIR",
                         help="folder holding site.yml (default: current folder)")
 
+    ini = sub.add_parser("init", help="start a new site (site.yml, content/, .gitignore, CI workflow)",
+                         description="Create a new Wenji site: a commented site.yml, content/ with an "
+                         "example article, .gitignore and a GitHub Pages workflow. Never overwrites "
+                         "a file.")
+    ini.add_argument("dir", nargs="?", default=".", metavar="DIR",
+                     help="folder for the new site, created if missing (default: current folder)")
+    ini.add_argument("--title", default="文集", help="site title (default: 文集)")
+    ini.add_argument("--base-url", default="http://localhost:8000/", metavar="URL",
+                     help="address the site will be served under (default: a local preview address)")
+    ini.add_argument("--language", default="zh-CN", help="site language (default: zh-CN)")
+    ini.set_defaults(func=cmd_init)
+
     imp = sub.add_parser("import", parents=[common], help="clean raw scraped articles into content/",
                          description="Clean raw scraped articles (text dumps, saved WeChat pages, "
                          "Markdown, JSONL/CSV, other HTML) into Markdown files with front matter.")
@@ -148,12 +174,29 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _parse(p: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse ARGV; an unknown option is reported with its subcommand's usage, not the top level's."""
+    import difflib
+
+    sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
+    words = list(sys.argv[1:] if argv is None else argv)
+    command = next((w for w in words if not w.startswith("-")), None)
+    if command is not None and command not in sub.choices:
+        close = difflib.get_close_matches(command, list(sub.choices), n=1)
+        p.error(f"unknown command '{command}'" + (f" (did you mean '{close[0]}'?)" if close else
+                                                  f"; choose from {', '.join(sub.choices)}"))
+    args, extra = p.parse_known_args(words)
+    if extra:
+        sub.choices[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
 def main(argv: Sequence[str] | None = None, out: IO[str] | None = None,
          err: IO[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     out = out or sys.stdout
     err = err or sys.stderr
-    args = parser().parse_args(argv)
+    args = _parse(parser(), argv)
     try:
         return int(args.func(args, out, err))
     except GeneratorError as exc:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -115,13 +117,20 @@ def _build(cls: type, data: Any, path: Path, prefix: str = "") -> Any:
     for key, value in data.items():
         name = _RENAMED.get(key, key)
         if name not in names:
-            known = ", ".join(sorted(k.rstrip("_") for k in names))
-            raise ConfigError(f"unknown key '{prefix}{key}'", path, hint=f"known keys: {known}")
+            known = sorted(k.rstrip("_") for k in names)
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+            hint = f"did you mean '{prefix}{close[0]}'?" if close else f"known keys: {', '.join(known)}"
+            raise ConfigError(f"unknown key '{prefix}{key}'", path, _line_of(path, prefix + str(key)),
+                              hint=hint)
         kind = hints[name]
         if dataclasses.is_dataclass(kind):
             kwargs[name] = _build(kind, value, path, f"{prefix}{key}.")
         else:
-            kwargs[name] = _coerce(kind, value, f"{prefix}{key}", path)
+            try:
+                kwargs[name] = _coerce(kind, value, f"{prefix}{key}", path)
+            except ConfigError as exc:
+                exc.line = exc.line or _line_of(path, f"{prefix}{key}")
+                raise
     return cls(**kwargs)
 
 
@@ -150,6 +159,50 @@ def _coerce(kind: Any, value: Any, key: str, path: Path) -> Any:
     return value
 
 
+def _line_of(path: Path, dotted: str) -> int | None:
+    """The line of site.yml where the (dotted) key DOTTED is written, if it can be found."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return None
+    line = None
+    for part in dotted.split("."):
+        if not isinstance(node, yaml.MappingNode):
+            return line
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == part:
+                line, node = key.start_mark.line + 1, value
+                break
+        else:
+            return line
+    return line
+
+
+def check_base_url(url: str, path: Path | None, key: str = "base_url") -> None:
+    """Refuse a base URL that is not absolute http(s) with a host (PATH: the file it is from)."""
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ConfigError(f"'{key}' is not an absolute http(s) URL: {url!r}", path,
+                          _line_of(path, key) if path else None,
+                          hint="write the address the site is served under, like "
+                          "https://example.org/archive/")
+
+
+def require_content(cfg: SiteConfig) -> None:
+    """Refuse to build a site whose content folder does not exist (a typo builds nothing)."""
+    content = cfg.content_path
+    if not content.is_dir():
+        path = cfg.site_dir / CONFIG_NAME
+        raise ConfigError(f"content_dir '{cfg.content_dir}' is not a folder", path,
+                          _line_of(path, "content_dir"),
+                          hint=f"create {content} (wenji import writes articles there) or fix "
+                          "content_dir in site.yml")
+
+
 def load_config(site_dir: str | Path = ".") -> SiteConfig:
     """Read SITE_DIR/site.yml into a validated SiteConfig."""
     site = Path(site_dir)
@@ -168,13 +221,16 @@ def load_config(site_dir: str | Path = ".") -> SiteConfig:
     if not cfg.base_url.endswith("/"):
         cfg = dataclasses.replace(cfg, base_url=cfg.base_url + "/")
     if cfg.per_page < 1:
-        raise ConfigError("'per_page' must be at least 1", path)
+        raise ConfigError("'per_page' must be at least 1", path, _line_of(path, "per_page"))
+    check_base_url(cfg.base_url, path)
     return dataclasses.replace(cfg, site_dir=site)
 
 
 def override(cfg: SiteConfig, **changes: Any) -> SiteConfig:
     """Apply command-line overrides (None means: not given)."""
     changes = {k: v for k, v in changes.items() if v is not None}
-    if "base_url" in changes and not changes["base_url"].endswith("/"):
-        changes["base_url"] += "/"
+    if "base_url" in changes:
+        check_base_url(changes["base_url"], None, "--base-url")
+        if not changes["base_url"].endswith("/"):
+            changes["base_url"] += "/"
     return dataclasses.replace(cfg, **changes)

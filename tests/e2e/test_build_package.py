@@ -1,4 +1,4 @@
-"""The default theme ships inside the installed package (pip install .), not only in a checkout."""
+"""The default theme and the `wenji init` scaffold ship inside the installed package (pip install .)."""
 
 from __future__ import annotations
 
@@ -37,3 +37,15 @@ def test_wheel_carries_the_theme_and_builds_a_site(tmp_path):
     assert done.returncode == 0, done.stderr
     assert (site / "public" / "css" / "style.css").is_file()
     assert (site / "public" / "2018" / "09" / "a1b2c3d4e5f6" / "index.html").is_file()
+    fresh = tmp_path / "fresh"
+    done = subprocess.run(
+        [sys.executable, "-c", "import generator.cli, sys; sys.exit(generator.cli.main(sys.argv[1:]))",
+         "init", str(fresh)], env={**env, "PYTHONPATH": str(target)}, cwd=tmp_path,
+        capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (fresh / ".github" / "workflows" / "wenji-pages.yml").is_file()
+    done = subprocess.run(
+        [sys.executable, "-c", "import generator.cli, sys; sys.exit(generator.cli.main(sys.argv[1:]))",
+         "build", "--site", str(fresh)], env={**env, "PYTHONPATH": str(target)}, cwd=tmp_path,
+        capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr

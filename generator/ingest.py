@@ -13,7 +13,7 @@ from typing import IO, Iterable, Iterator
 from urllib.parse import urlsplit
 
 from generator import sources
-from generator.clean import clean, normalize
+from generator.clean import clean, normalize, tags
 from generator.config import SiteConfig
 from generator.errors import GeneratorError, InputError
 from generator.meta import wechat
@@ -250,6 +250,8 @@ def ingest(cfg: SiteConfig, srcs: list[str], *, into: Path | None = None, fmt: s
     if fmt and fmt != "auto" and fmt not in sources.FORMATS:
         raise GeneratorError(f"unknown format '{fmt}'", hint="one of: auto, " + ", ".join(sources.FORMATS))
     fmt = None if fmt in (None, "auto") else fmt
+    if (cfg.import_.auto_tags if auto_tags is None else auto_tags) > 0:
+        tags.require_auto_tags()
     report = ImportReport()
     known = _scan_existing(into)
     seen: dict[str, str] = {}
@@ -263,7 +265,8 @@ def ingest(cfg: SiteConfig, srcs: list[str], *, into: Path | None = None, fmt: s
                 data = path.read_bytes()
             items = convert(path, data, fmt, cfg, auto_tags=auto_tags)
         except GeneratorError as exc:
-            report.add(Row(name, Outcome.FAILED, reason=exc.message, record=exc.line))
+            hint = f" (hint: {exc.hint})" if exc.hint else ""
+            report.add(Row(name, Outcome.FAILED, reason=exc.message + hint, record=exc.line))
             continue
         except Exception as exc:  # an adapter bug must not lose the other inputs
             report.add(Row(name, Outcome.FAILED, reason=f"internal error: {type(exc).__name__}: {exc}"))

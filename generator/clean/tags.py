@@ -7,12 +7,22 @@ import re
 from functools import lru_cache
 
 from generator.clean.normalize import inline
+from generator.errors import ConfigError
 
 
 def rule_tags(title: str, text: str, rules: dict[str, str]) -> list[str]:
     """Tags whose keyword occurs in the title or the body text."""
     haystack = f"{title}\n{text}".casefold()
     return [tag for keyword, tag in rules.items() if keyword.casefold() in haystack]
+
+
+def require_auto_tags() -> None:
+    """Refuse automatic tags up front when the optional keyword extractor is not installed."""
+    try:
+        import jieba  # noqa: F401
+    except ImportError:
+        raise ConfigError("automatic tags need the 'autotags' extra", hint="pip install "
+                          "'wenji[autotags]', or set import.auto_tags: 0 / drop --auto-tags") from None
 
 
 @lru_cache(maxsize=1)

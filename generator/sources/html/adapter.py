@@ -32,7 +32,11 @@ def sniff(path: Path, data: bytes) -> bool:
 
 def read(path: Path, data: bytes) -> Iterator[RawDoc]:
     """One HTML page → one RawDoc with the extracted article body as HTML."""
-    import trafilatura
+    try:
+        import trafilatura
+    except ImportError:
+        raise InputError("reading a non-WeChat HTML page needs the 'extract' extra", path,
+                         hint="pip install 'wenji[extract]', then import this file again") from None
 
     text = decode(data)
     if not text.strip():

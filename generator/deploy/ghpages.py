@@ -46,6 +46,11 @@ class GitPublisher:
         """Fetch the branch tip (if any) into a scratch repository and list its tree."""
         self._repo = Path(tempfile.mkdtemp(prefix="wenji-deploy-"))
         self._git("init", "-q", "--template=")  # no hooks from a user template
+        try:
+            self._git("var", "GIT_COMMITTER_IDENT")
+        except GeneratorError:  # no git identity on this machine (a fresh CI runner): commit as Wenji
+            self._git("config", "user.name", "Wenji")
+            self._git("config", "user.email", "wenji@localhost")
         ref = f"refs/heads/{self.branch}"
         if self._git("ls-remote", "--heads", self.remote_url, ref).strip():
             self._git("fetch", "-q", "--depth=1", "--no-tags", self.remote_url,

@@ -45,6 +45,8 @@ def cmd_import(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         if row.outcome in ("failed", "kept") or row.missing_images:
             detail = row.reason or f"missing images: {', '.join(row.missing_images)}"
             print(f"{row.outcome}: {row.where()}: {detail}", file=err)
+        for warning in row.warnings:
+            print(f"warning: {row.where()}: {warning}", file=err)
     if args.report:
         report.write_json(Path(args.report))
     print(("(dry run) " if args.dry_run else "") + report.summary(), file=out)

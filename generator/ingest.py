@@ -13,7 +13,7 @@ from typing import IO, Iterable, Iterator
 from urllib.parse import urlsplit
 
 from generator import sources
-from generator.clean import clean, normalize, tags
+from generator.clean import clean, normalize, surrogates, tags
 from generator.config import SiteConfig
 from generator.errors import GeneratorError, InputError
 from generator.meta import wechat
@@ -124,17 +124,26 @@ def convert(path: Path, data: bytes, fmt: str | None, cfg: SiteConfig, *,
         if raw.extra.get("error"):
             item.error = str(raw.extra["error"])
         elif not raw.not_article:
-            item.image_files = raw.extra.get("image_files")
-            raw = replace(raw, extra=_clean_extra(raw.extra))
-            item.article = clean(raw, cfg.import_, auto_tags=auto_tags)
-            item.raw = raw
-            key = identity(raw)
-            item.slug = slug_for(key)
-            day = item.article.front.day
-            item.filename = f"{day.isoformat() if day else 'undated'}-{item.slug}.md"
-            item.text = frontmatter.dump(item.article)
+            try:
+                _clean_one(item, cfg, auto_tags)
+            except Exception as exc:  # a cleaning bug costs this record, not its file
+                item.article, item.error = None, f"internal error: {type(exc).__name__}: {exc}"
         out.append(item)
     return out
+
+
+def _clean_one(item: Converted, cfg: SiteConfig, auto_tags: int | None) -> None:
+    """Clean ITEM.raw into ITEM's article, file name and text."""
+    raw = surrogates.repair(item.raw)
+    item.image_files = raw.extra.get("image_files")
+    raw = replace(raw, extra=_clean_extra(raw.extra))
+    item.raw = raw
+    item.article = clean(raw, cfg.import_, auto_tags=auto_tags)
+    key = identity(raw)
+    item.slug = slug_for(key)
+    day = item.article.front.day
+    item.filename = f"{day.isoformat() if day else 'undated'}-{item.slug}.md"
+    item.text = frontmatter.dump(item.article)
 
 
 def _unreadable(data: bytes) -> str | None:
@@ -274,7 +283,8 @@ def ingest(cfg: SiteConfig, srcs: list[str], *, into: Path | None = None, fmt: s
         if not items:
             report.add(Row(name, Outcome.REJECTED, reason="no article found"))
         for item in items:
-            row = report.add(Row(name, Outcome.FAILED, record=item.raw.record))
+            row = report.add(Row(name, Outcome.FAILED, record=item.raw.record,
+                                 warnings=list(item.raw.warnings)))
             if item.error:
                 row.reason = item.error
             elif item.raw.not_article:

@@ -51,6 +51,8 @@ class Row:
     record: int | None = None
     duplicate_of: str | None = None
     missing_images: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """What was left out or repaired (the article itself was written)."""
 
     def where(self) -> str:
         return f"{self.input}:{self.record}" if self.record else self.input
@@ -85,6 +87,9 @@ class ImportReport:
         missing = sum(len(r.missing_images) for r in self.rows)
         if missing:
             parts.append(f"{missing} missing image{'s' if missing != 1 else ''}")
+        warned = sum(len(r.warnings) for r in self.rows)
+        if warned:
+            parts.append(f"{warned} warning{'s' if warned != 1 else ''}")
         return ", ".join(parts) if parts else "nothing to import"
 
     @property

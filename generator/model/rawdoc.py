@@ -53,3 +53,5 @@ class RawDoc:
     """Stable identity, e.g. 'wx:<biz>:<mid>:<idx>' or 'url:<normalised url>'."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Other source fields worth keeping in front matter (kept under their own names)."""
+    warnings: list[str] = field(default_factory=list)
+    """What was left out or repaired while reading (a date out of range…), for the report."""

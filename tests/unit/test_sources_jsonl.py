@@ -216,3 +216,50 @@ def test_sniff():
     assert not adapter.sniff(Path("a.md"), b"[link](https://e.com) text")
     assert not adapter.sniff(Path("a.txt"), "{不是 JSON".encode())
     assert not adapter.sniff(Path("a.html"), b"<html></html>")
+
+
+# --- broken files and out-of-range values cost one record (issue 11 item 6) -------------------
+
+@pytest.mark.parametrize("text, titles, error", [
+    # one-line array: the broken record is skipped up to the next `},{`
+    ('[{"title":"一","content":"甲。"},{"title":"二" "content":"乙。"},{"title":"三","content":"丙。"}]',
+     ["一", None, "三"], "record 2 (line 1): invalid JSON: Expecting ',' delimiter"),
+    # records one per line; the broken one holds a nested object that must not become a record
+    ('[{"title":"一","content":"甲。"},\n{"title":"二","x":[{"title":"套"}], "content":"乙。\n'
+     '{"title":"三","content":"丙。"}]',
+     ["一", None, "三"], "record 2 (line 2): invalid JSON: Invalid control character at"),
+])
+def test_a_json_array_that_does_not_parse_is_read_record_by_record(text, titles, error):
+    docs = read("a.json", text.encode("utf-8"))
+    assert [d.title for d in docs] == titles
+    assert [d.record for d in docs] == [1, 2, 3]
+    assert docs[1].extra["error"].startswith(error)
+
+
+def test_a_record_of_odd_types_is_read_without_failing_the_others():
+    lines = [{"title": {"a": 1}, "content": 5, "tags": [{"x": 1}], "date": [1, 2]},
+             {"title": "好", "content": "正文。", "ct": float("1e300")}]
+    docs = read("o.jsonl", "\n".join(json.dumps(x) for x in lines).encode("utf-8"))
+    assert [d.title for d in docs] == ["{'a': 1}", "好"]
+    assert docs[1].date is None and docs[1].text == "正文。"
+    assert docs[0].warnings == ["date '[1, 2]' is out of range or unreadable; left out"]
+    assert docs[1].warnings == ["date '1e+300' is out of range or unreadable; left out"]
+
+
+def test_a_date_present_but_unusable_is_a_warning_and_a_missing_one_is_not():
+    docs = read("d.jsonl", b'{"title":"a","content":"x","ct":"-5"}\n{"title":"b","content":"y"}\n')
+    assert docs[0].date is None and docs[0].warnings == [
+        "date '-5' is out of range or unreadable; left out"]
+    assert docs[1].date is None and docs[1].warnings == []
+
+
+def test_lone_surrogates_are_replaced_and_counted(cfg):
+    data = (b'{"title":"\\ud800T","content":"a\\udc00b\\ud83d\\ude00c","tags":["\\ud801"]}\n'
+            b'{"title":"ok","content":"fine."}\n')
+    items = convert(Path("s.jsonl"), data, "jsonl", cfg)
+    assert [i.error for i in items] == [None, None]
+    front, body = items[0].article.front, items[0].article.body
+    assert front.title == "\ufffdT" and "a\ufffdb\U0001f600c" in body
+    assert items[0].raw.warnings == [
+        "3 invalid characters (lone surrogate half, e.g. \\ud800) replaced with U+FFFD"]
+    items[0].text.encode("utf-8")  # writable

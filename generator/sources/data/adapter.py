@@ -13,7 +13,11 @@ Every record carries `record`: its 1-based line number (JSONL, CSV) or position 
 Bad records (contract with ingest): a line that is not valid JSON, or not an object, does not
 stop the others. It is yielded as a RawDoc with no body and `extra["error"]` holding the
 message ("line 7: invalid JSON: …"); ingest reports it as failed with that reason and record.
-Only a file that is unreadable as a whole raises InputError.
+A JSON array (or a stream of pretty-printed objects, as `jq .` writes) that does not parse as
+a whole is read object by object, so one broken record is one error row. A CSV row that
+breaks the CSV rules is an error row and reading goes on. A date that is there but unusable
+(out of range, a zero or negative timestamp, unreadable) is left out with a warning
+(RawDoc.warnings). Only a file that is unreadable as a whole raises InputError.
 
 Metadata-only records (CSV indexes such as Wechatscope's ceninfo.csv: title, nickname,
 created_at, archive, censored_date, censored_msg): there is no body to import, so each row is
@@ -26,13 +30,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from pathlib import Path
 from typing import Any, Iterator
 
 from generator.errors import InputError
 from generator.sources import RawDoc, decode
+from generator.sources.data import records
 from generator.sources.markdown.adapter import inert_body
 from generator.meta import dates
 from generator.meta.wechat import article_url, url_identity
@@ -85,37 +89,8 @@ def read(path: Path, data: bytes) -> Iterator[RawDoc]:
                                          and _looks_like_csv(text)):
         yield from _csv(path, text)
         return
-    whole = _whole_json(text)
-    if whole is not None:
-        for n, item in enumerate(whole, 1):
-            yield _record(path, n, item, f"record {n}")
-        return
-    for n, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except ValueError as exc:
-            msg = getattr(exc, "msg", str(exc))
-            yield _error(path, n, f"line {n}: invalid JSON: {msg}")
-            continue
-        yield _record(path, n, item, f"line {n}")
-
-
-def _whole_json(text: str) -> list[Any] | None:
-    """The records of a file that is one JSON value (array, wrapper object, single object)."""
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return None
-    if isinstance(value, list):
-        return value
-    if isinstance(value, dict):
-        for key in ("articles", "data", "items", "records", "list"):
-            if isinstance(value.get(key), list):
-                return value[key]
-        return [value]
-    return None
+    for n, where, item, problem in records.split(text):
+        yield _error(path, n, f"{where}: {problem}") if problem else _record(path, n, item, where)
 
 
 def _error(path: Path, n: int, message: str) -> RawDoc:
@@ -125,7 +100,10 @@ def _error(path: Path, n: int, message: str) -> RawDoc:
 def _record(path: Path, n: int, item: Any, where: str) -> RawDoc:
     if not isinstance(item, dict):
         return _error(path, n, f"{where}: not a JSON object")
-    return _from_fields(RawDoc(input=str(path), format=FORMAT, record=n), item)
+    try:
+        return _from_fields(RawDoc(input=str(path), format=FORMAT, record=n), item)
+    except Exception as exc:  # an odd record costs itself, never the file's other records
+        return _error(path, n, f"{where}: unreadable record ({type(exc).__name__}: {exc})")
 
 
 def _pick(rec: dict[str, Any], keys: tuple[str, ...]) -> Any:
@@ -153,7 +131,7 @@ def _from_fields(raw: RawDoc, rec: dict[str, Any]) -> RawDoc:
     raw.author = meta_text(_pick(rec, _AUTHOR))
     raw.summary = meta_text(_pick(rec, _SUMMARY))
     raw.cover = meta_text(_pick(rec, _COVER))
-    raw.date = dates.parse(_pick(rec, _DATE))
+    raw.date = _date(raw, _pick(rec, _DATE))
     raw.url = article_url(meta_text(_pick(rec, _URL)))
     raw.identity = url_identity(raw.url)
     tags = _pick(rec, _TAGS)
@@ -175,6 +153,15 @@ def _from_fields(raw: RawDoc, rec: dict[str, Any]) -> RawDoc:
     return raw
 
 
+def _date(raw: RawDoc, value: Any) -> Any:
+    """The record's date; one that is there but unusable is left out with a warning."""
+    date = dates.parse(value)
+    if date is None and value is not None:
+        shown = str(value) if len(str(value)) <= 40 else str(value)[:40] + "…"
+        raw.warnings.append(f"date '{shown}' is out of range or unreadable; left out")
+    return date
+
+
 def _looks_like_csv(text: str) -> bool:
     header = text.split("\n", 1)[0].lower()
     known = sum(1 for name in _TITLE + _ACCOUNT + _BODY + _DATE + _URL if name in header)
@@ -182,22 +169,30 @@ def _looks_like_csv(text: str) -> bool:
 
 
 def _csv(path: Path, text: str) -> Iterator[RawDoc]:
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 27))  # an article body can be > 128 KB
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames:
         raise InputError("CSV file without a header row", path, 1)
     has_body = any(str(f).lower() in _BODY + _HTML_BODY + _MD_BODY for f in reader.fieldnames)
-    try:
-        for row in reader:
-            n = reader.line_num
-            if None in row:  # more cells than header names
-                yield _error(path, n, f"line {n}: {len(row[None])} cells more than the header")
-                continue
-            raw = _from_fields(RawDoc(input=str(path), format=FORMAT, record=n), row)
-            if not has_body:
-                _metadata_only(raw, row)
-            yield raw
-    except csv.Error as exc:
-        yield _error(path, reader.line_num, f"line {reader.line_num}: invalid CSV: {exc}")
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # this row is lost; reading goes on with the next one
+            yield _error(path, start, f"line {start}: invalid CSV: {exc}")
+            continue
+        n = reader.line_num
+        if None in row:  # more cells than header names
+            more = len(row[None])
+            yield _error(path, n, f"line {n}: {more} cell{'s' if more != 1 else ''} more than "
+                                  "the header")
+            continue
+        raw = _record(path, n, row, f"line {n}")
+        if not has_body and not raw.extra.get("error"):
+            _metadata_only(raw, row)
+        yield raw
 
 
 def _metadata_only(raw: RawDoc, row: dict[str, Any]) -> None:

@@ -71,7 +71,8 @@ def read(path: Path, data: bytes) -> Iterator[RawDoc]:
     page = Page(soup, text)
     raw = RawDoc(input=str(path), format="wechat-html", title=page.title(), date=page.date(),
                  account=page.account(), account_id=page.account_id(), author=page.author(),
-                 url=page.url(), summary=page.summary(), cover=page.cover(), tags=page.tags())
+                 url=page.url(), summary=page.summary(), cover=page.cover(), tags=page.tags(),
+                 warnings=page.warnings)
     ids = page.ids()
     raw.identity = wechat.identity(*ids) if ids else None
     profile = _profile_page(soup, raw.title)

@@ -80,6 +80,8 @@ class Page:
         self.js = Scripts("\n".join(s.get_text() for s in soup.find_all("script")
                                     if not s.get("src")))
         self.cgi: dict = {}
+        self.warnings: list[str] = []
+        """What was left out while reading (an overflowing `ct`…), for RawDoc.warnings."""
         for name in ("cgiData", "cgiDataNew"):  # the newer object wins
             found = self.js.value(name)
             if isinstance(found, dict):
@@ -103,6 +105,9 @@ class Page:
             when = dates.timestamp(v) if v and str(v).isdigit() else None
             if when:
                 return when
+            if v and str(v).isdigit() and len(str(v)) > 8:
+                note = f"timestamp {str(v)[:40]} is out of range; not used"
+                self.warnings += [note] if note not in self.warnings else []
         for v in (node_text(self.soup, "#publish_time"), node_text(self.soup, "#post-date"),
                   self.var("publish_time"), self.cgi.get("create_time")):
             d = dates.parse(v)

@@ -14,6 +14,17 @@ from generator.report import ExitStatus
 FORMATS = ["auto", "text", "wechat-html", "markdown", "jsonl", "html"]
 
 
+def port_number(text: str) -> int:
+    """argparse type for --port: an integer 0–65535 (0 picks a free port)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0–65535)") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0–65535; 0 picks a free port)")
+    return port
+
+
 def _config(args: argparse.Namespace, **overrides):
     from generator.config import load_config, override
 
@@ -150,7 +161,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", parents=[common], help="preview with live reload",
                        description="Build, serve locally, rebuild on changes and reload open pages.")
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    s.add_argument("--port", type=port_number, default=8000,
+                   help="port, 0–65535 (default: 8000; 0 picks a free port)")
     s.add_argument("--open", action="store_true", help="open the site in a web browser")
     s.add_argument("--drafts", action="store_true", help="include drafts")
     s.set_defaults(func=cmd_serve)

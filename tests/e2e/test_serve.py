@@ -360,26 +360,37 @@ def test_edit_rebuilds_and_sends_a_reload_event(live) -> None:  # noqa: ANN001
     stream.close()
 
 
-def test_broken_edit_keeps_the_old_page_and_shows_the_error_until_fixed(live) -> None:  # noqa: ANN001
+def test_a_broken_article_is_left_out_listed_and_the_rest_stays_live(live) -> None:  # noqa: ANN001
+    """One bad article costs that article only: the rest rebuilds, the panel and status list it."""
     site, port, _ = live
     stream = EventStream(port)
     stream.next()
     article = site / "content" / "2020-01-02-a.md"
     good = article.read_text(encoding="utf-8")
-    article.write_text(good.replace("title: 第一篇", "title: [坏的\n").replace("原来的文字", "改了"),
-                       encoding="utf-8")
+    other = site / "content" / "2020-01-03-b.md"
+    article.write_text(good.replace("title: 第一篇", "title: [坏的\n"), encoding="utf-8")
+    other.write_text(other.read_text(encoding="utf-8").replace("另一篇", "另一篇改了"),
+                     encoding="utf-8")
     stream.next()
-    status, _, body = raw_get(port, A_URL)
+    status, _, body = raw_get(port, B_URL)
     text = body.decode()
-    assert status == 200 and "原来的文字" in text and "改了" not in text
-    assert 'id="wenji-build-error"' in text and "2020-01-02-a.md" in text
+    assert status == 200 and "另一篇改了" in text  # the rest of the site was rebuilt
+    assert 'id="wenji-build-error"' in text and "content/2020-01-02-a.md:4" in text
+    assert "Build failed" not in text and "1 bad article left out" in text
+    status, _, body = raw_get(port, A_URL)
+    assert status == 404 and b"content/2020-01-02-a.md:4" in body
     status, _, status_body = raw_get(port, "/__wenji__/status")
-    assert json.loads(status_body)["error"]
+    report = json.loads(status_body)
+    assert report["error"] is None and report["built"] is True
+    assert [(p["file"], p["line"]) for p in report["problems"]] == [("content/2020-01-02-a.md", 4)]
+    assert "YAML" in report["problems"][0]["message"]
+    assert str(site) not in status_body.decode() and str(site) not in text
 
     article.write_text(good.replace("原来的文字", "修好了"), encoding="utf-8")
     stream.next()
     text = raw_get(port, A_URL)[2].decode()
     assert "修好了" in text and "wenji-build-error" not in text
+    assert json.loads(raw_get(port, "/__wenji__/status")[2])["problems"] == []
     stream.close()
 
 
@@ -393,6 +404,9 @@ def test_broken_site_yml_is_shown_then_recovers(live) -> None:  # noqa: ANN001
     stream.next()
     text = raw_get(port, B_URL)[2].decode()
     assert "另一篇" in text and "site.yml" in text and "wenji-build-error" in text
+    assert "Build failed" in text and str(site) not in text
+    report = json.loads(raw_get(port, "/__wenji__/status")[2])
+    assert report["problems"][0]["file"] == "site.yml" and str(site) not in json.dumps(report)
     config.write_text(good, encoding="utf-8")
     stream.next()
     assert "wenji-build-error" not in raw_get(port, B_URL)[2].decode()
@@ -408,7 +422,8 @@ def test_template_error_keeps_the_old_page_then_recovers(live) -> None:  # noqa:
     override_template.write_text("<html><body>{% if %}</body></html>", encoding="utf-8")
     stream.next()
     text = raw_get(port, A_URL)[2].decode()
-    assert "原来的文字" in text and "wenji-build-error" in text and "404.html" in text
+    assert "原来的文字" in text and "wenji-build-error" in text
+    assert "theme/templates/404.html:1" in text and str(site) not in text
     override_template.write_text("<html><body>自定义 404</body></html>", encoding="utf-8")
     stream.next()
     status, _, body = raw_get(port, "/archive/missing/")
@@ -423,7 +438,7 @@ def test_a_bad_article_present_at_start_does_not_block_the_preview(tmp_path: Pat
     port = int(url.split(":")[2].split("/")[0])
     try:
         status, _, body = raw_get(port, A_URL)
-        assert status == 200 and b"wenji-build-error" not in body
+        assert status == 200 and b"content/2020-01-04-bad.md:" in body  # listed, not blocking
         stream = EventStream(port)
         stream.next()
         article = site / "content" / "2020-01-02-a.md"
@@ -462,3 +477,34 @@ def test_cli_serve_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "65536", "eighty"])
+def test_a_port_out_of_range_is_a_one_line_usage_error(tmp_path: Path, port: str) -> None:
+    import subprocess
+    import sys
+
+    site = make_site(tmp_path / "site")
+    proc = subprocess.run([sys.executable, "-m", "generator", "serve", "--site", str(site),
+                           "--port", port], capture_output=True, text=True, timeout=30,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if "error" in line]
+    assert len(errors) == 1 and "--port" in errors[0] and "0–65535" in errors[0]
+
+
+def test_an_occupied_port_is_named_with_a_hint(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    site = make_site(tmp_path / "site")
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        proc = subprocess.run([sys.executable, "-m", "generator", "serve", "--site", str(site),
+                               "--port", str(port)], capture_output=True, text=True, timeout=30,
+                              cwd=Path(__file__).resolve().parents[2])
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        f"error: port {port} is already in use on 127.0.0.1 "
+        "(hint: stop the other server, or pass --port 0 to pick a free port)"]

@@ -139,3 +139,120 @@ def test_preview_serves_whole_pages_while_rebuilding_under_load(tmp_path):
     assert len(seen) >= 3, f"the load saw versions {sorted(seen)} only"
     article = [r for r in html_rows if re.fullmatch(r"/2020/\d\d/a\d{3}/", r["path"])]
     assert article and all(len(r["versions"]) == 1 for r in article)
+
+
+# ---------------------------------------------------------------- many clients, slow clients
+
+CONCURRENT = r'''
+import asyncio, json, random, sys, time
+
+port, paths, seconds, clients = json.loads(sys.stdin.read())
+
+
+async def fetch(path):
+    reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 10)
+    try:
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+                     .encode())
+        data = await asyncio.wait_for(reader.read(), 10)
+    finally:
+        writer.close()
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(head.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+    return int(head.split(b" ", 2)[1]), len(body) == length
+
+
+async def client(n, stop, rows):
+    rng = random.Random(n)
+    while time.monotonic() < stop:
+        path = rng.choice(paths)
+        started = time.monotonic()
+        try:
+            status, whole = await fetch(path)
+            rows.append((path, status, whole, time.monotonic() - started, None))
+        except Exception as exc:
+            rows.append((path, None, False, time.monotonic() - started, repr(exc)))
+
+
+async def main():
+    rows, stop = [], time.monotonic() + seconds
+    await asyncio.gather(*(client(n, stop, rows) for n in range(clients)))
+    print(json.dumps(rows))
+
+
+asyncio.run(main())
+'''
+
+
+def test_preview_serves_200_concurrent_clients_for_30_s_without_a_failure(tmp_path):
+    """Each of 200 clients opens a connection per request, for 30 s: every request answered."""
+    from tests.e2e.test_serve import write_fixture_output
+
+    out = tmp_path / "out"
+    out.mkdir()
+    write_fixture_output(out)
+    with PreviewServer(lambda: None, out, stream=io.StringIO()) as server:
+        assert server.rebuild()
+        paths = ["/", "/2020/01/a/", "/css/site.css", "/img/dot.png", "/feed.xml", "/no/such/"]
+        client = subprocess.run([sys.executable, "-c", CONCURRENT], capture_output=True, text=True,
+                                input=json.dumps([server.port, paths, 30, 200]), timeout=120)
+    assert client.returncode == 0, client.stderr
+    rows = json.loads(client.stdout)
+    failed = [r for r in rows if r[4] is not None or not r[2]
+              or r[1] != (404 if r[0] == "/no/such/" else 200)]
+    assert failed == [], f"{len(failed)} of {len(rows)} failed, e.g. {failed[:3]}"
+    assert len(rows) >= 3000, f"only {len(rows)} requests in 30 s"
+    latencies = sorted(r[3] for r in rows)
+    print(f"{len(rows)} requests, median {latencies[len(rows) // 2] * 1000:.0f} ms, "
+          f"p99 {latencies[len(rows) * 99 // 100] * 1000:.0f} ms")
+
+
+def test_500_slowloris_sockets_do_not_delay_a_normal_request(tmp_path):
+    """500 connections that send a request head byte by byte (or nothing) while a normal client
+    asks for pages: each of its requests is answered within 100 ms."""
+    import socket
+    import threading
+
+    from tests.e2e.test_serve import raw_get, write_fixture_output
+    from generator.serve.connections import open_files_limit, raise_open_files_limit
+
+    raise_open_files_limit(2048)  # 500 client sockets + 500 server sockets in this process
+    assert open_files_limit() >= 1300, "this test needs 1,300 open files (ulimit -n)"
+    out = tmp_path / "out"
+    out.mkdir()
+    write_fixture_output(out)
+    with PreviewServer(lambda: None, out, stream=io.StringIO()) as server:
+        assert server.rebuild()
+        raw_get(server.port, "/")
+        slow = [socket.create_connection(("127.0.0.1", server.port), timeout=10)
+                for _ in range(500)]
+        stop = threading.Event()
+
+        def trickle() -> None:  # one more header byte on half the sockets, round after round
+            head = b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + b"a" * 1000
+            for byte in head:
+                for sock in slow[::2]:
+                    if stop.is_set():
+                        return
+                    sock.send(bytes([byte]))
+                stop.wait(0.05)
+
+        sender = threading.Thread(target=trickle, daemon=True)
+        sender.start()
+        try:
+            time.sleep(0.5)
+            took = []
+            for path in ["/", "/css/site.css", "/2020/01/a/", "/img/dot.png"] * 5:
+                started = time.monotonic()
+                status = raw_get(server.port, path)[0]
+                took.append(time.monotonic() - started)
+                assert status == 200
+                time.sleep(0.05)
+            assert sender.is_alive()  # the slow clients were still at it
+        finally:
+            stop.set()
+            sender.join(5)
+            for sock in slow:
+                sock.close()
+    print(f"normal requests beside 500 slow sockets: max {max(took) * 1000:.1f} ms")
+    assert max(took) < 0.1, [round(t * 1000) for t in took]

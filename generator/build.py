@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from generator import confine
 from generator.config import SiteConfig, override, require_content
 from generator.errors import GeneratorError
 from generator.model.site import can_fork, load_site, scan, workers
@@ -86,7 +87,10 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
     theme = Theme.load(cfg)
     env = make_env(cfg, theme)
     key = fingerprint.build_key(cfg, theme, env)
-    scanned = scan(cfg.content_path)
+    scanned = scan(cfg.content_path, cfg.site_dir)
+    for note in confine.outside_note(scanned.outside + theme.outside(), "the site folder",
+                                     cfg.site_dir):
+        print(f"warning: {note}", file=stream)
     inputs = fingerprint.input_stamps(cfg, theme, scanned)
     last = LastBuild(cfg)
     outdir.recover(cfg.output_path)

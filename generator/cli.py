@@ -129,7 +129,10 @@ def parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", parents=[common], help="clean raw scraped articles into content/",
                          description="Clean raw scraped articles (text dumps, saved WeChat pages, "
                          "Markdown, JSONL/CSV, other HTML) into Markdown files with front matter.")
-    imp.add_argument("src", nargs="+", metavar="SRC", help="files, folders (recursive) or - for stdin")
+    imp.add_argument("src", nargs="+", metavar="SRC",
+                     help="files, folders (recursive) or - for stdin; a symbolic link is followed "
+                     "only to a file inside the folder given (for a file named alone: the folder "
+                     "holding it)")
     imp.add_argument("--into", metavar="DIR", help="output folder (default: the site's content folder)")
     imp.add_argument("--format", default="auto", choices=FORMATS, help="input format (default: auto-detect)")
     imp.add_argument("--force", action="store_true", help="overwrite articles edited by hand since import")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator
 from urllib.parse import urlsplit
 
-from generator import sources
+from generator import confine, sources
 from generator.clean import clean, normalize, surrogates, tags
 from generator.config import SiteConfig
 from generator.errors import GeneratorError, InputError
@@ -25,6 +25,7 @@ from generator.model.rawdoc import RawDoc
 EXTENSIONS = {".txt", ".html", ".htm", ".md", ".markdown", ".json", ".jsonl", ".csv"}
 _INTERNAL_EXTRA = {"error", "image_files"}
 MAX_BYTES = 64 * 1024 * 1024
+_OUTSIDE = "symbolic link leads outside {}; not followed"
 
 
 @dataclass
@@ -157,23 +158,39 @@ def _unreadable(data: bytes) -> str | None:
     return None
 
 
-def iter_inputs(srcs: Iterable[str], stdin: IO[bytes] | None = None) -> Iterator[tuple[str, Path, bytes | None]]:
-    """Expand SRC arguments to (display name, path, bytes-or-None) — folders recursively."""
+def iter_inputs(srcs: Iterable[str], stdin: IO[bytes] | None = None,
+                ) -> Iterator[tuple[str, Path, bytes | None, str | None]]:
+    """Expand SRC arguments to (display name, path to read, bytes-or-None, why it is refused or
+    None) — folders recursively.
+
+    A symbolic link is followed only while its target stays inside the folder given (for a file
+    named on its own: the folder holding it, so `src/*` expanded by the shell is no way out);
+    a link leading elsewhere is refused, never read (see generator.confine).
+    """
     for src in srcs:
         if src == "-":
             data = (stdin or sys.stdin.buffer).read()
-            yield "<stdin>", Path("stdin"), data
+            yield "<stdin>", Path("stdin"), data, None
             continue
         p = Path(src)
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                rel = f.relative_to(p)
-                if any(part.startswith(".") or part.endswith("_files") for part in rel.parts[:-1]):
-                    continue
-                if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in EXTENSIONS:
-                    yield str(f), f, None
+            found = confine.walk(p, confine.Fence.around(p),
+                                 lambda name: not name.startswith(".") and not name.endswith("_files"))
+            named = [(str(p / rel), Path(real), None) for rel, real in found.files
+                     if not rel.rpartition("/")[2].startswith(".")
+                     and os.path.splitext(rel)[1].lower() in EXTENSIONS]
+            named += [(str(Path(link)), Path(link), _OUTSIDE.format(p)) for link in found.outside
+                      if not Path(link).name.startswith(".")]
+            for name, path, refused in sorted(named):
+                yield name, path, None, refused
+        elif p.is_symlink():
+            real = confine.Fence.around(p.parent).admit(p)
+            if real is None:
+                yield str(p), p, None, _OUTSIDE.format(p.parent)
+            else:
+                yield str(p), Path(real), None, None
         else:
-            yield str(p), p, None
+            yield str(p), p, None, None
 
 
 def _scan_existing(into: Path) -> _Known:
@@ -201,6 +218,9 @@ def _write(path: Path, text: str) -> None:
 def _localize(item: Converted, into: Path, dry_run: bool) -> list[str]:
     if item.raw.assets_dir is None or item.article is None:
         return []
+    assets = item.raw.assets_dir  # next to the page (its real path): a link may not lead away
+    if confine.Fence.around(assets.parent).admit(assets) is None:
+        return [f"{assets.name}/ ({_OUTSIDE.format(assets.parent)})"]
     from generator.clean.images import localize
 
     body, missing = localize(item.article.body, item.raw.assets_dir, into, dry_run=dry_run,
@@ -266,7 +286,12 @@ def ingest(cfg: SiteConfig, srcs: list[str], *, into: Path | None = None, fmt: s
     seen: dict[str, str] = {}
     inputs = list(iter_inputs(srcs, stdin))
     show = progress if progress is not None else (len(inputs) >= 20 and stream.isatty())
-    for name, path, data in tqdm(inputs, disable=not show, file=stream, unit="file", leave=False):
+    for name, path, data, refused in tqdm(inputs, disable=not show, file=stream, unit="file",
+                                          leave=False):
+        if refused:
+            print(f"warning: {name}: {refused}", file=stream)
+            report.add(Row(name, Outcome.REJECTED, reason=refused))
+            continue
         try:
             if data is None:
                 if not path.exists():

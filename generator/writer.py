@@ -111,7 +111,8 @@ class _Emitter:
             context = out.resolved_context()
             saved, refs, digest = recipe.record(out.template or "", context)
             kept = (digest, refs, self.keep(saved) if self.contexts is not None else None)
-            if old is not None and self.known.get(out.path) == digest and _link(old, target):
+            if (old is not None and self.known.get(out.path) == digest and _regular(old)
+                    and _link(old, target)):
                 return False, kept
             data = self.render(out, context)
         else:
@@ -164,6 +165,14 @@ def _link(old: str, target: str) -> bool:
         except OSError:
             return False
     return True
+
+
+def _regular(path: str) -> bool:
+    """Whether PATH is a regular file itself (never a link: it would be published as one)."""
+    try:
+        return stat.S_ISREG(os.stat(path, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
 
 
 def _same(path: str, data: bytes) -> bool:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator import confine
 from generator.config import SiteConfig
 from generator.errors import FrontMatterError, GeneratorError, OutputCollisionError
 from generator.model import cache, frontmatter, taxonomy
@@ -217,17 +218,22 @@ class Scan:
 
     articles: list[Source] = field(default_factory=list)
     images: list[Source] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+    """Symbolic links found leading outside the site folder (not followed)."""
 
     def stamps(self) -> dict[str, "cache.Stamp"]:
         return {rel: st for rel, _, st in self.articles + self.images}
 
 
-def scan(content: Path) -> Scan:
+def scan(content: Path, site: Path | None = None) -> Scan:
     """Markdown files and images under CONTENT (hidden files and folders skipped).
 
-    Plain strings and one stat per file: this runs before every build, also the no-op ones.
+    A symbolic link is followed only when it stays inside SITE (or CONTENT); an image is then
+    copied from the checked target (see generator.confine). Plain strings and one stat per file: this
+    runs before every build, also the no-op ones.
     """
     found = Scan()
+    fence = confine.Fence.around(content, site)
 
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as it:
@@ -235,29 +241,39 @@ def scan(content: Path) -> Scan:
                 name = item.name
                 if name.startswith("."):
                     continue
-                if item.is_dir():
-                    if not item.is_symlink():  # like os.walk: symlinked folders not entered
-                        walk(item.path, prefix + name + "/")
+                path = item.path
+                if item.is_symlink():
+                    real = fence.admit(path)
+                    if real is None:
+                        found.outside.append(os.path.join(str(content), prefix + name))
+                        continue
+                    if item.is_dir():  # like os.walk: symlinked folders not entered
+                        continue
+                elif item.is_dir():
+                    walk(path, prefix + name + "/")
                     continue
                 if name.endswith(".md"):
-                    into = found.articles
+                    into = found.articles  # named (slug, messages) as the link is
                 elif os.path.splitext(name)[1].lower() in media.IMAGE_SUFFIXES:
                     into = found.images
+                    path = os.path.realpath(path)  # copied from the checked target
                 else:
                     continue
                 try:
-                    st = item.stat()
-                except OSError:
-                    into.append((prefix + name, item.path, (-1, -1, -1)))
+                    st = os.stat(path)
+                except OSError:  # an article is reported; an image (a dangling link) is not there
+                    if into is found.articles:
+                        into.append((prefix + name, path, (-1, -1, -1)))
                     continue
                 if into is found.articles or stat.S_ISREG(st.st_mode):
-                    into.append((prefix + name, item.path, (st.st_size, st.st_mtime_ns,
-                                                            st.st_ino)))
+                    into.append((prefix + name, path, (st.st_size, st.st_mtime_ns,
+                                                       st.st_ino)))
 
     if content.is_dir():
         walk(str(content), "")
     found.articles.sort()
     found.images.sort()
+    found.outside.sort()
     return found
 
 
@@ -404,11 +420,11 @@ def load_site(cfg: SiteConfig, *, drafts: bool | None = None, cached: bool = Fal
     With cfg.strict the first problem is raised instead. Two entries with the same URL raise
     OutputCollisionError naming both files. CACHED reuses (and refreshes) the entries of
     unchanged files kept in the site's cache folder; CLEAN ignores what is kept there.
-    SCANNED is scan(cfg.content_path), when the caller has it already.
+    SCANNED is scan(cfg.content_path, cfg.site_dir), when the caller has it already.
     """
     include_drafts = cfg.drafts if drafts is None else drafts
     if scanned is None:
-        scanned = scan(cfg.content_path)
+        scanned = scan(cfg.content_path, cfg.site_dir)
     sources = scanned.articles
     problems: list[GeneratorError] = []
     entries: list[Entry] = []

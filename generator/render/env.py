@@ -12,8 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-from jinja2 import (ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader,
-                    PrefixLoader, StrictUndefined, pass_context)
+from jinja2 import Environment, FileSystemBytecodeCache, StrictUndefined, pass_context
 from markupsafe import Markup
 
 from generator.config import SiteConfig
@@ -127,12 +126,7 @@ class _TemplateCache(FileSystemBytecodeCache):
 
 def make_env(cfg: SiteConfig, theme: Theme) -> Environment:
     """Build the Jinja environment for THEME (one per build)."""
-    loader = ChoiceLoader([
-        FileSystemLoader([str(d) for d in theme.template_dirs]),
-        PrefixLoader({name: FileSystemLoader(str(folder / "templates"))
-                      for name, folder in theme.chain}),
-    ])
-    env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
+    env = Environment(loader=theme.loader(), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       auto_reload=False, cache_size=-1,
                       bytecode_cache=_TemplateCache(Path(cfg.site_dir)))

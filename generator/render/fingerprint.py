@@ -20,11 +20,10 @@ def build_key(cfg: SiteConfig, theme: Theme, env: jinja2.Environment) -> str:
     digest = hashlib.sha256(repr(dataclasses.replace(cfg, site_dir=Path("."))).encode())
     site = env.globals["site"]
     digest.update(repr(sorted(vars(site).items())).encode())
-    for folder in theme.template_dirs:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-                digest.update(path.read_bytes())
+    for _, found in theme.files("templates"):
+        for rel, path in found:
+            digest.update(rel.encode() + b"\0")
+            digest.update(Path(path).read_bytes())
     package = Path(generator.__file__).parent
     for path in sorted(package.rglob("*.py")):
         digest.update(path.read_bytes())
@@ -35,12 +34,11 @@ def build_key(cfg: SiteConfig, theme: Theme, env: jinja2.Environment) -> str:
 def input_stamps(cfg: SiteConfig, theme: Theme, scanned: Scan | None = None) -> dict[str, Stamp]:
     """Stamps of every file a build reads besides templates: articles, images, static files.
 
-    SCANNED is scan(cfg.content_path), when the caller has it already.
+    SCANNED is scan(cfg.content_path, cfg.site_dir), when the caller has it already.
     """
-    found = scan(cfg.content_path) if scanned is None else scanned
+    found = scan(cfg.content_path, cfg.site_dir) if scanned is None else scanned
     stamps = {"content/" + rel: st for rel, st in found.stamps().items()}
-    for folder in theme.static_dirs:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                stamps[f"static:{folder}/{path.relative_to(folder).as_posix()}"] = stamp(path)
+    for folder, files in theme.files("static"):
+        for rel, path in files:
+            stamps[f"static:{folder}/{rel}"] = stamp(Path(path))
     return stamps

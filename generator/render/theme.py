@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import yaml
+from jinja2.loaders import split_template_path
 
 import generator
+from generator import confine
 from generator.config import SiteConfig
 from generator.errors import ConfigError
 
@@ -62,15 +66,20 @@ class Theme:
     """The site's override folder (holding templates/ and/or static/), if it exists."""
     params: dict[str, Any] = field(default_factory=dict)
 
+    fence: confine.Fence = confine.Fence(())
+    """Where theme files may be read from: the site folder and the bundled themes."""
+
+    def _dirs(self, kind: str) -> list[Path]:
+        dirs = [self.override / kind] if self.override else []
+        return [d for d in dirs + [p / kind for _, p in self.chain] if d.is_dir()]
+
     @property
     def template_dirs(self) -> list[Path]:
-        dirs = [self.override / "templates"] if self.override else []
-        return [d for d in dirs + [p / "templates" for _, p in self.chain] if d.is_dir()]
+        return [d for d in self._dirs("templates") if self.fence.admit(d)]
 
     @property
     def static_dirs(self) -> list[Path]:
-        dirs = [self.override / "static"] if self.override else []
-        return [d for d in dirs + [p / "static" for _, p in self.chain] if d.is_dir()]
+        return [d for d in self._dirs("static") if self.fence.admit(d)]
 
     @classmethod
     def load(cls, cfg: SiteConfig) -> "Theme":
@@ -87,13 +96,48 @@ class Theme:
         override = cfg.site_dir / cfg.theme_override if cfg.theme_override else None
         if override is not None and not override.is_dir():
             override = None
-        return cls(cfg.theme, chain, override, params)
+        return cls(cfg.theme, chain, override, params,
+                   confine.Fence.around(cfg.site_dir, *bundled_themes()))
+
+    def files(self, kind: str) -> list[tuple[Path, list[tuple[str, str]]]]:
+        """(folder, its files as (relative path, path to read)) for each KIND folder
+        ('templates' or 'static'), highest precedence first; no link leaving the fence."""
+        return [(d, confine.walk(d, self.fence).files) for d in self._dirs(kind)
+                if self.fence.admit(d)]
+
+    def loader(self) -> jinja2.BaseLoader:
+        """Templates by name (the override, then the chain) and as 'THEME/name' (to extend a
+        parent's template); one reached through a link leaving the fence is not found there."""
+        return jinja2.ChoiceLoader([
+            jinja2.ChoiceLoader([_Fenced(str(d), self.fence) for d in self.template_dirs]),
+            jinja2.PrefixLoader({name: _Fenced(str(folder / "templates"), self.fence)
+                                 for name, folder in self.chain}),
+        ])
+
+    def outside(self) -> list[str]:
+        """Links in the theme's folders that lead outside the site folder (not followed)."""
+        return [link for kind in ("templates", "static") for d in self._dirs(kind)
+                for link in confine.walk(d, self.fence).outside]
 
     def static_files(self) -> dict[str, Path]:
         """Output path → source file, lowest precedence first so overrides replace."""
         files: dict[str, Path] = {}
-        for folder in reversed(self.static_dirs):
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    files[path.relative_to(folder).as_posix()] = path
+        for _, found in reversed(self.files("static")):
+            for rel, path in found:
+                if not rel.rpartition("/")[2].startswith("."):
+                    files[rel] = Path(path)
         return dict(sorted(files.items()))
+
+
+class _Fenced(jinja2.FileSystemLoader):
+    """A template folder whose files are read only when their real path stays inside FENCE."""
+
+    def __init__(self, folder: str, fence: confine.Fence):
+        super().__init__(folder)
+        self.fence = fence
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> Any:
+        path = os.path.join(self.searchpath[0], *split_template_path(template))
+        if os.path.lexists(path) and self.fence.admit(path) is None:
+            raise jinja2.TemplateNotFound(template)
+        return super().get_source(environment, template)

@@ -120,7 +120,7 @@ def convert(path: Path, data: bytes, fmt: str | None, cfg: SiteConfig, *,
     if fmt is None:
         raise InputError("unrecognised format", path, hint="force one with --format")
     out = []
-    for raw in sources.module(fmt).read(path, data):
+    for raw in sources.read(fmt, path, data):
         item = Converted(raw)
         if raw.extra.get("error"):
             item.error = str(raw.extra["error"])
@@ -319,6 +319,7 @@ def ingest(cfg: SiteConfig, srcs: list[str], *, into: Path | None = None, fmt: s
             elif not item.article.body.strip():
                 row.outcome, row.reason = Outcome.REJECTED, "empty body"
             else:
+                row.fields = {k: v for k, v in item.raw.found.items() if getattr(item.raw, k, None)}
                 try:
                     _place(item, row, into, known, seen, force, dry_run)
                 except OSError as exc:

@@ -53,6 +53,8 @@ class Row:
     missing_images: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     """What was left out or repaired (the article itself was written)."""
+    fields: dict[str, str] = field(default_factory=dict)
+    """Where each metadata field came from (title → 'heading', date → 'byline', …)."""
 
     def where(self) -> str:
         return f"{self.input}:{self.record}" if self.record else self.input
@@ -102,7 +104,7 @@ class ImportReport:
         for r in self.rows:
             d = asdict(r)
             d["outcome"] = str(r.outcome)
-            rows.append({k: v for k, v in d.items() if v not in (None, [])})
+            rows.append({k: v for k, v in d.items() if v not in (None, [], {})})
         data = {"summary": self.summary(),
                 "counts": {str(k): v for k, v in sorted(self.counts().items())},
                 "inputs": rows}

@@ -7,6 +7,7 @@ from pathlib import PurePath
 
 from generator.clean import boilerplate, links, normalize, secrets, tags
 from generator.config import ImportConfig
+from generator.meta import extract
 from generator.model.article import Article, FrontMatter
 from generator.model.rawdoc import RawDoc
 
@@ -26,6 +27,7 @@ def body_markdown(raw: RawDoc) -> str:
         md = "\n\n".join(normalize.escape_text(p.strip()) for p in paragraphs if p.strip())
     else:
         md = ""
+    md = extract.drop_lines(md, raw.meta_lines)
     md = links.resolve(boilerplate.strip(normalize.body(md)), raw.url,
                        keep_relative_images=raw.assets_dir is not None)
     return normalize.body(secrets.scrub_text(md))

@@ -11,6 +11,18 @@ from pathlib import Path
 from typing import Any
 
 
+@dataclass(frozen=True)
+class Clue:
+    """A value an adapter saw outside the body, for the metadata extractor (generator.meta.extract)
+    to weigh against the others: a FIELD's candidate value, or (FIELD None) a line of text around
+    the body to read labelled lines and bylines from. SOURCE names where it was seen (one of
+    generator.meta.extract.SOURCES)."""
+
+    field: str | None
+    value: object
+    source: str
+
+
 @dataclass
 class RawDoc:
     """What one adapter found in one input: metadata it could read and the untrusted body.
@@ -51,6 +63,14 @@ class RawDoc:
     """Reason this input is not an article (e.g. 'deleted page', 'account profile page')."""
     identity: str | None = None
     """Stable identity, e.g. 'wx:<biz>:<mid>:<idx>' or 'url:<normalised url>'."""
+    clues: list[Clue] = field(default_factory=list)
+    """Values and lines the adapter saw but left to the extractor (title element, page header)."""
+    found: dict[str, str] = field(default_factory=dict)
+    """Field name → where its value came from (a source of generator.meta.extract.SOURCES); set
+    by adapters that know, completed by the extractor, shown by `wenji import --report`."""
+    meta_lines: list[str] = field(default_factory=list)
+    """Lines of an HTML body the extractor read as metadata: the cleaning stage drops them from
+    the converted body's header and footer."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Other source fields worth keeping in front matter (kept under their own names)."""
     warnings: list[str] = field(default_factory=list)

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Callable, Iterator
 
+from generator.meta import extract
 from generator.model.rawdoc import RawDoc
 
 # format name → module (imported lazily so `wenji --help` stays fast).
@@ -42,6 +43,18 @@ def detect(path: Path, data: bytes) -> str | None:
         if module(fmt).sniff(path, data):
             return fmt
     return None
+
+
+def read(fmt: str, path: Path, data: bytes) -> Iterator[RawDoc]:
+    """The articles of one input as format FMT reads them, their metadata settled by the one
+    extractor (generator.meta.extract). An adapter's `METADATA_SOURCE` names where the values it
+    sets without saying otherwise come from (default: 'page data')."""
+    adapter = module(fmt)
+    default = getattr(adapter, "METADATA_SOURCE", "page data")
+    for raw in adapter.read(path, data):
+        if not raw.not_article and not raw.extra.get("error"):
+            extract.settle(raw, default=default)
+        yield raw
 
 
 def decode(data: bytes) -> str:

@@ -43,6 +43,7 @@ from generator.meta.wechat import article_url, url_identity
 from generator.sources.markdown.meta import meta_text
 
 FORMAT = "jsonl"
+METADATA_SOURCE = "front matter"  # a record's own fields
 EXTENSIONS = {".jsonl", ".ndjson", ".json", ".csv"}
 _TITLE = ("title", "msg_title", "标题")
 _ACCOUNT = ("account_name", "nickname", "mp_name", "biz_name", "公众号", "name", "account")

@@ -30,6 +30,7 @@ from generator.sources.markdown.page import (backup, foreign_page, heading_text,
 from generator.sources.markdown.tidy import tidy
 
 FORMAT = "markdown"
+METADATA_SOURCE = "page header"  # what the body's page chrome shows
 EXTENSIONS = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}
 _FRONT_TITLE = re.compile(r"^---[ \t]*\r?\n(?:.*\r?\n){0,40}?title\s*:", re.M)
 _PAGE_HINT = re.compile(r"\]\(javascript:void\\?\(0\\?\);?\)")
@@ -67,6 +68,8 @@ def _read(path: Path, text: str) -> RawDoc:
     handled = True
     if front is not None:
         apply_front(raw, front)
+        raw.found.update((f, "front matter") for f in ("title", "date", "account", "author", "url",
+                                                       "source") if getattr(raw, f))
         if has_credit(lines):
             lines = credit_block(raw, lines)
         elif is_clipping(lines):
@@ -85,12 +88,14 @@ def _read(path: Path, text: str) -> RawDoc:
         account, day, name_title = convention
         if not handled:
             lines = foreign_page(raw, lines, name_title)
-        raw.account = raw.account or account
-        raw.date = raw.date or day
-        raw.title = raw.title or name_title
+        for name, value in (("account", account), ("date", day), ("title", name_title)):
+            if value and not getattr(raw, name):
+                setattr(raw, name, value)
+                raw.found[name] = "file name"
     if not raw.title:
         lines = _title_from_heading(raw, lines)
-    raw.title = raw.title or path.stem
+    if not raw.title:
+        raw.title, raw.found["title"] = path.stem, "file name"
     raw.tags = list(dict.fromkeys(raw.tags))
     raw.url = article_url(raw.url) if raw.url else None
     raw.identity = raw.identity or url_identity(raw.url)
@@ -115,7 +120,7 @@ def _title_from_heading(raw: RawDoc, lines: list[str]) -> list[str]:
             continue
         title = heading_text(line)
         if title:
-            raw.title = title
+            raw.title, raw.found["title"] = title, "heading"
             return lines[:k] + lines[k + 1:]
         break
     return lines

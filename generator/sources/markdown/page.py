@@ -180,7 +180,7 @@ def foreign_page(raw: RawDoc, lines: list[str], name_title: str) -> list[str]:
             if heading_text(ln) and len(_key(heading_text(ln))) >= 4
             and key.startswith(_key(heading_text(ln)))]
     if not hits:
-        raw.title = name_title
+        raw.title, raw.found["title"] = name_title, "file name"
         return lines
     raw.title = heading_text(lines[hits[0]])
     body = lines[hits[-1] + 1:]

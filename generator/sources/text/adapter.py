@@ -25,6 +25,7 @@ from generator.meta.wechat import article_url, url_identity
 from generator.sources.text.script import PageScript, error_fields, read_script
 
 FORMAT = "text"
+METADATA_SOURCE = "page data"
 # Error pages served with HTTP 200 instead of an article, by reason.
 _ERRORS = {
     "deleted page": ("该内容已被发布者删除", "此内容已被发布者删除", "该文章已被发布者删除",

@@ -21,6 +21,10 @@ from generator.clean.html_to_md import is_hidden, local_src, parse
 from generator.clean.images import local_files
 from generator.errors import InputError
 from generator.meta import wechat
+from generator.meta.extract import text_lines
+from generator.model.rawdoc import Clue
+
+METADATA_SOURCE = "page data"
 from generator.sources import RawDoc, decode
 from generator.sources.wechat.page import Page, clean_text, node_text
 
@@ -73,6 +77,7 @@ def read(path: Path, data: bytes) -> Iterator[RawDoc]:
                  account=page.account(), account_id=page.account_id(), author=page.author(),
                  url=page.url(), summary=page.summary(), cover=page.cover(), tags=page.tags(),
                  warnings=page.warnings)
+    raw.clues += _header_clues(soup, text)
     ids = page.ids()
     raw.identity = wechat.identity(*ids) if ids else None
     profile = _profile_page(soup, raw.title)
@@ -211,3 +216,15 @@ def _assets_dir(path: Path, soup: BeautifulSoup) -> Path | None:
         if candidate.is_dir():
             return candidate
     return None
+
+
+def _header_clues(soup: BeautifulSoup, text: str) -> list[Clue]:
+    """What the page shows above the article for the extractor: its title element, first
+    heading, and the text lines between <body> and the article (labelled lines, bylines)."""
+    clues = [Clue("title", clean_text(el.get_text(" ")), "page header")
+             for el in (soup.find("h1"), soup.title) if el is not None]
+    start, end = text.find("<body"), text.find('id="js_content"')
+    if 0 <= start < end:
+        clues += [Clue(None, line, "page header") for line in text_lines(text[start:end][-4000:])
+                  if line]
+    return clues

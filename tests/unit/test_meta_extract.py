@@ -1,0 +1,152 @@
+"""The one metadata extractor (generator.meta.extract, generator.meta.labels): labelled lines in
+their common forms, WeChat bylines, one priority, where each field came from, and which lines
+leave the body (header/footer metadata only, never the article's own text)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.meta import dates, extract, labels
+from generator.model.rawdoc import Clue, RawDoc
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "meta"
+CN = dates.CHINA_TZ
+WX = "https://mp.weixin.qq.com/s?__biz=MzI0ODE5NDU5Mw==&mid=402065063&idx=1&sn=d36c"
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("来源：太阳照常升起", [("source", "太阳照常升起"), ("account", "太阳照常升起")]),
+    ("> 来源: 太阳照常升起", [("source", "太阳照常升起"), ("account", "太阳照常升起")]),
+    ("**发布时间:** 2016-04-14", [("date", dt.date(2016, 4, 14))]),
+    ("**发布时间**：2016年4月14日 08:05", [("date", dt.datetime(2016, 4, 14, 8, 5, tzinfo=CN))]),
+    ("- 作者：张三", [("author", "张三")]),
+    ("| 公众号 | 某某观察 |", [("account", "某某观察")]),
+    ("作者：张三　　来源：新京报", [("author", "张三"), ("source", "新京报"), ("account", "新京报")]),
+    (f"原文链接: {WX}&chksm=7b&scene=21#wechat_redirect", [("url", WX)]),
+    (f"> 原文地址：[点此阅读]({WX}&scene=21)", [("url", WX)]),
+    ("Author: Jane Doe", [("author", "Jane Doe")]),
+    ("Published: June 13, 2025", [("date", dt.date(2025, 6, 13))]),
+    ("Source: https://example.org/a?id=3", [("url", "https://example.org/a?id=3")]),
+    ("原创 张三 某公众号 2025-06-13 10:32",
+     [("date", dt.datetime(2025, 6, 13, 10, 32, tzinfo=CN)), ("account", "某公众号"), ("author", "张三")]),
+    ("安全内参编译  安全内参   2022-04-20 12:06",
+     [("date", dt.datetime(2022, 4, 20, 12, 6, tzinfo=CN)), ("account", "安全内参"), ("author", "安全内参编译")]),
+    ("Original 脑洞老胡 [脑洞老胡](https://mp.weixin.qq.com/s/) *2025年09月29日 18:02*",
+     [("date", dt.datetime(2025, 9, 29, 18, 2, tzinfo=CN)), ("account", "脑洞老胡"), ("author", "脑洞老胡")]),
+    ("原创 某公众号 2025-06-13", [("date", dt.date(2025, 6, 13)), ("account", "某公众号")]),
+    ("2018-09-27", [("date", dt.date(2018, 9, 27))]),
+    # not metadata: prose with a colon, a label inside a sentence, a date inside text
+    ("他说：来源不明的消息不可信。", []),
+    ("本文来源：见下文的说明，以及更多更多的内容，这一行是正文里很长的一句话，远超过一个账号名字的长度上限。", []),
+    ("会议于 2018-09-27 举行", []),
+    ("链接：https://pan.baidu.com/s/1twrH", []),
+    ("发布时间：不详", []),
+])
+def test_read_line(line, expected):
+    assert [(lab.field, lab.value) for lab in labels.read_line(line)] == expected
+
+
+def _raw(markdown: str, **fields) -> RawDoc:
+    return RawDoc(input="in/0001.md", format="markdown", markdown=markdown, **fields)
+
+
+def test_header_and_footer_metadata_leave_the_body_but_the_article_keeps_its_text():
+    body = ("# 标题在这里\n\n> 来源: 太阳照常升起\n\n> 发布时间: 2018-05-15\n\n---\n\n"
+            "正文第一段，足够长的一段文字，讲述一件事情的来龙去脉，这里至少要有六十个汉字才能算作正文段落，"
+            "所以再写一些内容凑够长度。\n\n作者：李四（这一行在正文中间）\n\n"
+            "正文第二段，同样足够长的一段文字，讲述另一件事情的来龙去脉，这里至少要有六十个汉字才能算作正文段落，"
+            "所以再写一些内容凑够长度。\n\n"
+            f"原文链接：{WX}&scene=21\n")
+    raw = extract.settle(_raw(body), default="page header")
+    assert raw.title == "标题在这里" and raw.found["title"] == "heading"
+    assert raw.date == dt.date(2018, 5, 15) and raw.found["date"] == "labelled line"
+    assert raw.account == "太阳照常升起" and raw.found["account"] == "credited source"
+    assert raw.url == WX and raw.found["url"] == "labelled line"
+    assert raw.author is None  # a labelled line in the middle of the text is the text's
+    assert raw.markdown.startswith("正文第一段")
+    assert "作者：李四（这一行在正文中间）" in raw.markdown
+    assert "原文链接" not in raw.markdown and "来源" not in raw.markdown
+
+
+def test_a_label_inside_a_paragraph_of_text_is_text():
+    raw = extract.settle(_raw("> Test404 HTTP Fuzzer v4.1.1\n链接：https://pan.baidu.com/s/1\n"
+                              "原文：https://example.org/other\n提取码：49a5\n"), default="page header")
+    assert raw.url is None and "原文：https://example.org/other" in raw.markdown
+
+
+def test_one_priority_decides_conflicts_and_each_field_says_where_it_came_from():
+    raw = _raw("原创 张三 某公众号 2025-06-13 10:32\n\n# 正文标题\n\n正文。", title="前言标题",
+               date=dt.date(2025, 6, 12), account="前言账号")
+    raw.found.update(title="front matter", date="front matter")
+    extract.settle(raw, default="page header")
+    assert (raw.title, raw.found["title"]) == ("前言标题", "front matter")
+    assert (raw.date, raw.found["date"]) == (dt.date(2025, 6, 12), "front matter")
+    assert (raw.account, raw.found["account"]) == ("前言账号", "page header")  # adapter's default
+    assert (raw.author, raw.found["author"]) == ("张三", "byline")
+    assert list(extract.SOURCES).index("byline") < list(extract.SOURCES).index("file name")
+
+
+def test_a_date_keeps_the_time_a_lower_source_knows_for_the_same_day():
+    raw = _raw("原创 某公众号 2025-06-13 10:32\n\n正文。", date=dt.date(2025, 6, 13))
+    raw.found["date"] = "front matter"
+    extract.settle(raw, default="page header")
+    assert raw.date == dt.datetime(2025, 6, 13, 10, 32, tzinfo=CN)
+
+
+def test_the_file_name_is_the_last_resort():
+    named = RawDoc(input="in/[号]-2021-8-6-题.md", format="markdown", markdown="正文。")
+    assert extract.settle(named, default="page header").date == dt.date(2021, 8, 6)
+    assert named.found["date"] == "file name"
+    stated = RawDoc(input="in/2021-8-6-题.md", format="markdown",
+                    markdown="发布时间：2020年1月2日\n\n正文。")
+    assert extract.settle(stated, default="page header").date == dt.date(2020, 1, 2)
+
+
+def test_page_header_lines_from_the_adapter_are_read_too():
+    raw = RawDoc(input="p.html", format="html", html="<p>正文</p>",
+                 clues=[Clue("title", "页面标题", "page header"),
+                        Clue(None, "发布时间: 2016-04-14", "page header")])
+    extract.settle(raw, default="page data")
+    assert (raw.title, raw.date, raw.found["date"]) == ("页面标题", dt.date(2016, 4, 14), "labelled line")
+
+
+def test_labelled_lines_at_the_top_of_an_html_body_are_read_and_dropped_after_conversion():
+    raw = RawDoc(input="p.html", format="html",
+                 html="<p><b>作者：</b>张三</p><p>正文。</p>")
+    extract.settle(raw, default="page data")
+    assert raw.author == "张三" and raw.meta_lines == ["作者：张三"]
+    assert extract.drop_lines("**作者：**张三\n\n正文。", raw.meta_lines) == "正文。"
+
+
+def test_import_report_names_the_source_of_each_field(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "site.yml").write_text("title: t\n", encoding="utf-8")
+    src = tmp_path / "in"
+    shutil.copytree(FIXTURES, src, ignore=shutil.ignore_patterns("README.md"))
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["import", "--site", str(site), str(src), "--report", str(tmp_path / "r.json")],
+                out, err) == 0, err.getvalue()
+    rows = {Path(r["input"]).name: r for r in
+            json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["inputs"]}
+    page = rows["backup-page.html"]
+    assert page["outcome"] == "imported" and page["output"].startswith("2016-04-14-")
+    assert page["fields"] == {"title": "page header", "date": "labelled line",
+                              "account": "credited source", "url": "labelled line",
+                              "source": "labelled line"}
+    export = rows["backup-export.md"]
+    assert export["output"].startswith("2018-05-15-") and export["fields"]["url"] == "labelled line"
+    text = (site / "content" / export["output"]).read_text(encoding="utf-8")
+    body = text.split("\n---\n", 1)[1]
+    assert "原文链接" not in body and "来源:" not in body and not body.lstrip().startswith("---")
+    byline = rows["byline-export.md"]
+    assert byline["fields"] == {"title": "heading", "date": "byline", "account": "byline",
+                                "author": "byline"}
+    assert "account: 安全内参" in (site / "content" / byline["output"]).read_text(encoding="utf-8")

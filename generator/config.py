@@ -35,7 +35,9 @@ class SearchConfig:
 @dataclass(frozen=True)
 class DeployConfig:
     target: str = ""
-    """Default deploy target URL: git+URL#branch, rsync://…, ssh://…, or file:///path."""
+    """Default deploy target URL: git+URL#branch, rsync://…, ssh://…, file:///path, s3://bucket/prefix."""
+    endpoint: str = ""
+    """S3-compatible endpoint URL for s3:// targets (default: AWS_ENDPOINT_URL, else AWS itself)."""
     cname: str = ""
     """Custom domain written to CNAME for GitHub Pages targets."""
     max_deletes: int = 256

@@ -12,7 +12,7 @@ from generator.deploy.process import redact
 from generator.errors import ConfigError
 
 SCHEMES = ("git+URL#branch, rsync://host/path, ssh://host/path, rsync+file:///path, "
-           "or file:///path")
+           "file:///path or s3://bucket/prefix")
 
 
 def _no_option(value: str, target: str) -> str:
@@ -73,6 +73,17 @@ def _rsync(target: str) -> Publisher:
                           port=parts.port, local_path=Path(remote_path).expanduser() if here else None)
 
 
+def _s3(target: str, cfg: SiteConfig) -> Publisher:
+    from generator.deploy.s3 import S3Publisher
+
+    parts = urlsplit(target)
+    if not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(f"bad deploy target {redact(target)!r}: need s3://bucket/prefix",
+                          hint="e.g. s3://my-archive/ or s3://my-bucket/archive/")
+    return S3Publisher(parts.netloc, unquote(parts.path).strip("/"),
+                       endpoint=cfg.deploy.endpoint or None)
+
+
 def publisher_for(target: str, cfg: SiteConfig) -> Publisher:
     """Pick and configure the publisher that TARGET's URL scheme names."""
     if target.startswith("git+"):
@@ -84,4 +95,6 @@ def publisher_for(target: str, cfg: SiteConfig) -> Publisher:
         return FolderPublisher(_local_path("file", target))
     if scheme in ("rsync", "ssh", "rsync+file"):
         return _rsync(target)
+    if scheme == "s3":
+        return _s3(target, cfg)
     raise ConfigError(f"unknown deploy target {redact(target)!r}", hint=f"use {SCHEMES}")

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from generator.serve.files import content_type, resolve
+from generator.mediatypes import content_type
+from generator.serve.files import resolve
 from generator.serve.panel import RELOAD_JS, SCRIPT_URL, STATUS_URL, inject, placeholder_page
 from generator.serve.request import UNSATISFIABLE, byte_range
 

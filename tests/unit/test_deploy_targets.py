@@ -12,11 +12,13 @@ import pytest
 from generator.config import DeployConfig, SiteConfig, override
 from generator.deploy import publisher_for
 from generator.deploy.ghpages import GitPublisher, blob_id
+from generator.deploy.headers import object_headers
 from generator.deploy.guard import refuse_foreign, refuse_local_base_url, refuse_overlap
 from generator.deploy.local import FolderPublisher
 from generator.deploy.plan import Local, Plan, local_files
 from generator.deploy.process import redact, run
 from generator.deploy.rsync import RsyncPublisher
+from generator.deploy.s3 import S3Publisher
 from generator.errors import ConfigError, GeneratorError
 
 CFG = override(SiteConfig(), title="文集", deploy=DeployConfig(cname="example.org"))
@@ -42,6 +44,8 @@ TARGETS = [
     ("rsync+file:///srv/www", RsyncPublisher, {"dest": "/srv/www/", "local_path": Path("/srv/www")}),
     ("file:///srv/www", FolderPublisher, {"dest": Path("/srv/www"), "local_path": Path("/srv/www")}),
     ("file://localhost/srv/%E6%96%87%E9%9B%86", FolderPublisher, {"dest": Path("/srv/文集")}),
+    ("s3://my-archive", S3Publisher, {"bucket": "my-archive", "prefix": "", "local_path": None}),
+    ("s3://bucket/sites/%E6%96%87%E9%9B%86/", S3Publisher, {"bucket": "bucket", "prefix": "sites/文集"}),
 ]
 
 
@@ -51,6 +55,41 @@ def test_target_scheme_picks_the_publisher(target: str, kind: type, fields: dict
     assert isinstance(publisher, kind)
     for name, value in fields.items():
         assert getattr(publisher, name) == value
+
+
+def test_s3_endpoint_comes_from_site_yml() -> None:
+    cfg = override(CFG, deploy=DeployConfig(endpoint="https://acc.r2.cloudflarestorage.com"))
+    assert publisher_for("s3://b/p", cfg).endpoint == "https://acc.r2.cloudflarestorage.com"
+    assert publisher_for("s3://b/p", CFG).endpoint is None  # boto3: AWS_ENDPOINT_URL, else AWS
+
+
+HEADERS = [  # path, Content-Type, Cache-Control, Content-Encoding
+    ("index.html", "text/html; charset=utf-8", "no-cache", None),
+    ("2020/01/a/index.html", "text/html; charset=utf-8", "no-cache", None),
+    ("feed.xml", "application/xml; charset=utf-8", "no-cache", None),
+    ("robots.txt", "text/plain; charset=utf-8", "no-cache", None),
+    ("CNAME", "application/octet-stream", "no-cache", None),
+    ("search/manifest.json", "application/json; charset=utf-8", "no-cache", None),
+    ("search/p/3.json.gz", "application/json; charset=utf-8", "no-cache", "gzip"),
+    ("search/t/0.bin", "application/octet-stream", "no-cache", None),
+    ("files/data.tar.gz", "application/gzip", "no-cache", None),
+    ("css/style.css", "text/css; charset=utf-8", "public, max-age=86400", None),
+    ("js/search.js", "text/javascript; charset=utf-8", "public, max-age=86400", None),
+    ("js/app.3f9a1c2b.js", "text/javascript; charset=utf-8", "public, max-age=31536000, immutable",
+     None),
+    ("2020/01/a/img-0123456789abcdef.webp", "image/webp", "public, max-age=31536000, immutable",
+     None),
+    ("2020/01/a/cover.JPG", "image/jpeg", "public, max-age=604800", None),
+    ("favicon.svg", "image/svg+xml; charset=utf-8", "public, max-age=604800", None),
+    ("fonts/a.woff2", "font/woff2", "public, max-age=604800", None),
+]
+
+
+@pytest.mark.parametrize(("rel", "kind", "cache", "encoding"), HEADERS, ids=[h[0] for h in HEADERS])
+def test_object_headers(rel: str, kind: str, cache: str, encoding: str | None) -> None:
+    headers = object_headers(rel)
+    assert headers["ContentType"] == kind and headers["CacheControl"] == cache
+    assert headers.get("ContentEncoding") == encoding
 
 
 def test_git_publisher_adds_nojekyll_cname_and_a_message() -> None:
@@ -78,6 +117,8 @@ BAD = [
     ("file://otherhost/srv/www", "another host"),
     ("rsync+file://otherhost/srv/www", "another host"),
     ("file:relative/www", "absolute folder path"),
+    ("s3:///prefix", "need s3://bucket/prefix"),
+    ("s3://bucket/p?versionId=1", "need s3://bucket/prefix"),
     ("http://user:hunter2@example.org/", "unknown deploy target"),
 ]
 

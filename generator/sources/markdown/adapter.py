@@ -23,6 +23,7 @@ from generator.sources import RawDoc, decode
 from generator.sources.markdown.archive import apply_front, credit_block, has_credit, read_front
 from generator.sources.markdown.clip import clipping, is_clipping
 from generator.sources.markdown.inert import make_inert
+from generator.meta import wechat
 from generator.meta.wechat import article_url, url_identity
 from generator.sources.markdown.meta import name_convention
 from generator.sources.markdown.page import (backup, foreign_page, heading_text, is_backup,
@@ -34,7 +35,6 @@ METADATA_SOURCE = "page header"  # what the body's page chrome shows
 EXTENSIONS = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}
 _FRONT_TITLE = re.compile(r"^---[ \t]*\r?\n(?:.*\r?\n){0,40}?title\s*:", re.M)
 _PAGE_HINT = re.compile(r"\]\(javascript:void\\?\(0\\?\);?\)")
-_WX_LINK = re.compile(r"\((https?://mp\.weixin\.qq\.com/[^)\s]+)\)")
 
 
 def sniff(path: Path, data: bytes) -> bool:
@@ -127,8 +127,5 @@ def _title_from_heading(raw: RawDoc, lines: list[str]) -> list[str]:
 
 
 def _first_wechat_link(lines: list[str]) -> str | None:
-    for line in [ln for ln in lines if ln.strip()][:3]:
-        m = _WX_LINK.search(line)
-        if m:
-            return m.group(1)
-    return None
+    found = wechat.find_urls("\n".join([ln for ln in lines if ln.strip()][:3]))
+    return found[0] if found else None

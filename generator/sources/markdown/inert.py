@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
-from generator.meta.wechat import article_url
+from generator.meta import wechat
 from generator.sources.markdown.meta import image_url
 
 _SAFE_SCHEMES = ("http", "https", "mailto", "ftp", "tel")
@@ -203,8 +203,8 @@ class _Scanner:
                 pass  # an invisible link carries nothing
             elif dest and not url_is_unsafe(dest):
                 dest = dest.replace("\n", "")
-                if "mp.weixin.qq.com" in dest:  # links to other articles: no tracking values
-                    dest = article_url(dest) or dest
+                if wechat.is_wechat(dest):  # links to other articles: no tracking values
+                    dest = wechat.canonical_url(dest) or dest
                 self.out.append(f"[{inner}]({_quote(dest)}{title})")
             else:
                 self.out.append(inner)

@@ -106,7 +106,7 @@ def _block(text: str, start: str) -> str:
 
 
 def _is_article_link(url: str) -> bool:
-    return bool(re.match(r"(https?:)?//mp\.weixin\.qq\.com/s[/?]", html.unescape(url)))
+    return wechat.canonical_url(url) is not None
 
 
 def _decoded(value: str | None) -> str | None:

@@ -110,8 +110,7 @@ def _clean_extra(extra: dict) -> dict:
             if k not in _INTERNAL_EXTRA and not k.startswith("_") and ok(v)}
 
 
-def convert(path: Path, data: bytes, fmt: str | None, cfg: SiteConfig, *,
-            auto_tags: int | None = None) -> list[Converted]:
+def convert(path: Path, data: bytes, fmt: str | None, cfg: SiteConfig) -> list[Converted]:
     """Read one input with its adapter and clean every article in it (no disk writes)."""
     problem = _unreadable(data)
     if problem:
@@ -126,20 +125,20 @@ def convert(path: Path, data: bytes, fmt: str | None, cfg: SiteConfig, *,
             item.error = str(raw.extra["error"])
         elif not raw.not_article:
             try:
-                _clean_one(item, cfg, auto_tags)
+                _clean_one(item, cfg)
             except Exception as exc:  # a cleaning bug costs this record, not its file
                 item.article, item.error = None, f"internal error: {type(exc).__name__}: {exc}"
         out.append(item)
     return out
 
 
-def _clean_one(item: Converted, cfg: SiteConfig, auto_tags: int | None) -> None:
+def _clean_one(item: Converted, cfg: SiteConfig) -> None:
     """Clean ITEM.raw into ITEM's article, file name and text."""
     raw = surrogates.repair(item.raw)
     item.image_files = raw.extra.get("image_files")
     raw = replace(raw, extra=_clean_extra(raw.extra))
     item.raw = raw
-    item.article = clean(raw, cfg.import_, auto_tags=auto_tags)
+    item.article = clean(raw, cfg.import_)
     key = identity(raw)
     item.slug = slug_for(key)
     day = item.article.front.day
@@ -268,6 +267,44 @@ def _place(item: Converted, row: Row, into: Path, known: _Known, seen: dict[str,
         _write(target, item.text)
 
 
+def _convert_all(inputs: Iterable[tuple[str, Path, bytes | None, str | None]], fmt: str | None,
+                 cfg: SiteConfig, report: ImportReport,
+                 stream: IO[str]) -> Iterator[tuple[str, list[Converted]]]:
+    """Each input's name and converted items; an input refused or unreadable is reported."""
+    for name, path, data, refused in inputs:
+        if refused:
+            print(f"warning: {name}: {refused}", file=stream)
+            report.add(Row(name, Outcome.REJECTED, reason=refused))
+            continue
+        try:
+            if data is None:
+                if not path.exists():
+                    raise InputError("no such file or folder", name)
+                data = path.read_bytes()
+            yield name, convert(path, data, fmt, cfg)
+        except GeneratorError as exc:
+            hint = f" (hint: {exc.hint})" if exc.hint else ""
+            report.add(Row(name, Outcome.FAILED, reason=exc.message + hint, record=exc.line))
+        except Exception as exc:  # an adapter bug must not lose the other inputs
+            report.add(Row(name, Outcome.FAILED, reason=f"internal error: {type(exc).__name__}: {exc}"))
+
+
+def _writable(item: Converted) -> bool:
+    return (item.article is not None and not item.error and not item.raw.not_article
+            and bool(item.article.front.title) and bool(item.article.body.strip()))
+
+
+def _add_auto_tags(items: list[Converted], n: int) -> None:
+    """Give each article N automatic keyword tags, chosen across the whole import."""
+    chosen = tags.auto_tags([(i.article.front.title, normalize.plain(i.article.body),
+                              i.article.front.tags) for i in items], n)
+    for item, words in zip(items, chosen):
+        if words:
+            front = replace(item.article.front, tags=tags.merge(item.article.front.tags, words))
+            item.article = replace(item.article, front=front)
+            item.text = frontmatter.dump(item.article)
+
+
 def ingest(cfg: SiteConfig, srcs: list[str], *, into: Path | None = None, fmt: str | None = None,
            force: bool = False, dry_run: bool = False, auto_tags: int | None = None,
            progress: bool | None = None, stdin: IO[bytes] | None = None,
@@ -279,32 +316,20 @@ def ingest(cfg: SiteConfig, srcs: list[str], *, into: Path | None = None, fmt: s
     if fmt and fmt != "auto" and fmt not in sources.FORMATS:
         raise GeneratorError(f"unknown format '{fmt}'", hint="one of: auto, " + ", ".join(sources.FORMATS))
     fmt = None if fmt in (None, "auto") else fmt
-    if (cfg.import_.auto_tags if auto_tags is None else auto_tags) > 0:
+    n_auto = cfg.import_.auto_tags if auto_tags is None else auto_tags
+    if n_auto > 0:
         tags.require_auto_tags()
     report = ImportReport()
     known = _scan_existing(into)
     seen: dict[str, str] = {}
     inputs = list(iter_inputs(srcs, stdin))
     show = progress if progress is not None else (len(inputs) >= 20 and stream.isatty())
-    for name, path, data, refused in tqdm(inputs, disable=not show, file=stream, unit="file",
-                                          leave=False):
-        if refused:
-            print(f"warning: {name}: {refused}", file=stream)
-            report.add(Row(name, Outcome.REJECTED, reason=refused))
-            continue
-        try:
-            if data is None:
-                if not path.exists():
-                    raise InputError("no such file or folder", name)
-                data = path.read_bytes()
-            items = convert(path, data, fmt, cfg, auto_tags=auto_tags)
-        except GeneratorError as exc:
-            hint = f" (hint: {exc.hint})" if exc.hint else ""
-            report.add(Row(name, Outcome.FAILED, reason=exc.message + hint, record=exc.line))
-            continue
-        except Exception as exc:  # an adapter bug must not lose the other inputs
-            report.add(Row(name, Outcome.FAILED, reason=f"internal error: {type(exc).__name__}: {exc}"))
-            continue
+    converted = _convert_all(tqdm(inputs, disable=not show, file=stream, unit="file", leave=False),
+                             fmt, cfg, report, stream)
+    if n_auto > 0:  # tags chosen across the whole import: hold it in memory first
+        converted = list(converted)
+        _add_auto_tags([i for _, items in converted for i in items if _writable(i)], n_auto)
+    for name, items in converted:
         if not items:
             report.add(Row(name, Outcome.REJECTED, reason="no article found"))
         for item in items:

@@ -58,12 +58,11 @@ def _inline(value: str | None) -> str | None:
     return secrets.scrub_text(text) if text else text
 
 
-def clean(raw: RawDoc, rules: ImportConfig, *, auto_tags: int | None = None) -> Article:
+def clean(raw: RawDoc, rules: ImportConfig) -> Article:
     """Turn one RawDoc into an Article: clean body, normalised fields, summary and tags."""
     md = body_markdown(raw)
     title = _inline(raw.title) or ""
     text = normalize.plain(md)
-    n_auto = rules.auto_tags if auto_tags is None else auto_tags
     front = FrontMatter(
         title=title,
         date=raw.date,
@@ -75,8 +74,7 @@ def clean(raw: RawDoc, rules: ImportConfig, *, auto_tags: int | None = None) -> 
         summary=_inline(raw.summary) or summarize(md),
         cover=secrets.scrub_url(normalize.inline(raw.cover)),
         tags=tags.merge([secrets.scrub_text(t) for t in raw.tags],
-                        tags.rule_tags(title, text, rules.tag_rules),
-                        tags.auto_tags(title, text, n_auto)),
+                        tags.rule_tags(title, text, rules.tag_rules)),
         status=_inline(raw.status),
         imported_from=PurePath(raw.input).name or raw.input,
         extra={k: secrets.scrub_text(v) if isinstance(v, str) else v

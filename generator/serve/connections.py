@@ -54,16 +54,20 @@ _STREAM_HEAD = (b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=ut
 
 def open_files_limit() -> int:
     """This process's soft limit on open files (descriptors), or a large number if unlimited."""
-    import resource
-
+    try:
+        import resource
+    except ImportError:  # not a Unix
+        return 1 << 20
     soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     return 1 << 20 if soft == resource.RLIM_INFINITY else soft
 
 
 def raise_open_files_limit(wanted: int) -> None:
     """Raise the soft limit on open files towards WANTED, as far as the hard limit allows."""
-    import resource
-
+    try:
+        import resource
+    except ImportError:  # not a Unix
+        return
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft != resource.RLIM_INFINITY and soft < wanted:
         target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
@@ -222,9 +226,8 @@ class HTTPService:
                  "Server: wenji-serve", f"Date: {formatdate(usegmt=True)}",
                  f"Connection: {'keep-alive' if keep_alive else 'close'}"]
         lines += [f"{name}: {value}" for name, value in response.headers.items()]
-        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
-        if not head:
-            writer.write(response.body)
+        data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        writer.write(data if head else data + response.body)
         await asyncio.wait_for(writer.drain(), self.limits.write_timeout)
 
     async def _stream_events(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

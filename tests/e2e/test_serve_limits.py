@@ -184,6 +184,25 @@ def test_reload_streams_have_their_own_budget(tmp_path: Path) -> None:
         server.stop()
 
 
+def test_reload_streams_outlive_the_request_time_limit(tmp_path: Path) -> None:
+    """Streams are long-lived by design: the 1 s limit on request heads never cuts them."""
+    server = serve_fixture(tmp_path, Limits(head_timeout=1.0, keepalive=0.3))
+    sock, status = open_stream(server.port)
+    try:
+        assert status == 200
+        time.sleep(1.5)
+        server.rebuild()
+        received = b""
+        deadline = time.monotonic() + 5
+        while b"data: 2" not in received:
+            assert time.monotonic() < deadline
+            received += sock.recv(4096)
+        assert b": idle" in received  # keep-alive comments meanwhile
+    finally:
+        sock.close()
+        server.stop()
+
+
 def test_stop_is_prompt_with_streams_and_sockets_open(tmp_path: Path) -> None:
     server = serve_fixture(tmp_path)
     stream = socket.create_connection(("127.0.0.1", server.port), timeout=10)

@@ -120,7 +120,8 @@ def host_allowed(header: str | None, bound_host: str, port: int) -> bool:
 
 
 UNSATISFIABLE = (-1, -1)
-_RANGE = re.compile(r"bytes=[ \t]*([0-9]*)-([0-9]*)[ \t]*", re.IGNORECASE | re.ASCII)
+_UNIT = re.compile(r"[ \t]*bytes[ \t]*=(.*)", re.IGNORECASE | re.ASCII | re.DOTALL)
+_SPEC = re.compile(r"[ \t]*([0-9]*)-([0-9]*)[ \t]*", re.ASCII)
 _HUGE = 10 ** 18
 """Stands for any position of more than 18 digits: beyond every file this server sends."""
 
@@ -130,22 +131,34 @@ def _position(digits: str) -> int:
     return int(digits) if len(digits) <= 18 else _HUGE
 
 
+def _valid(spec: re.Match[str] | None) -> bool:
+    """A range-spec of RFC 9110 14.1.1: first-last with last ≥ first, first-, or -suffix."""
+    if spec is None or spec.group(1) == spec.group(2) == "":
+        return False
+    first, last = spec.groups()
+    return first == "" or last == "" or _position(last) >= _position(first)
+
+
 def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     """[start, end) of a file of SIZE bytes that a Range HEADER asks for (one range only).
 
-    None means: send the whole file (no header, another unit, several ranges or a malformed
-    one, which RFC 9110 lets a server ignore); UNSATISFIABLE means a 416 answer. Positions of any
-    length are read without converting thousands of digits.
+    None means: send the whole file (no header, another unit, or several valid ranges, which a
+    server may answer whole); UNSATISFIABLE means a 416 answer: a bytes range that is not a
+    range (`bytes=abc`, `bytes=5-2`) or starts beyond the file. Positions of any length are read
+    without converting thousands of digits.
     """
-    m = _RANGE.fullmatch(header.strip()) if header else None
-    if m is None or m.group(1) == m.group(2) == "":
+    unit = _UNIT.fullmatch(header) if header else None
+    if unit is None:
         return None
-    first, last = m.groups()
+    specs = [_SPEC.fullmatch(part) for part in unit.group(1).split(",")]
+    if not all(_valid(spec) for spec in specs):
+        return UNSATISFIABLE
+    if len(specs) > 1:
+        return None
+    first, last = specs[0].groups()  # type: ignore[union-attr]
     if first == "":  # the last N bytes
         suffix = _position(last)
         return (max(0, size - suffix), size) if suffix > 0 and size > 0 else UNSATISFIABLE
     start = _position(first)
-    if last != "" and _position(last) < start:
-        return None
     end = size if last == "" else min(size, _position(last) + 1)
     return (start, end) if start < size else UNSATISFIABLE

@@ -156,7 +156,7 @@ def test_files_are_served_with_their_types(served: PreviewServer, target: str, c
 RANGES = [  # Range header → status, body of "body { color: #333 }" (20 bytes)
     ("bytes=0-3", 206, b"body"), ("bytes=5-", 206, b"{ color: #333 }"), ("bytes=-5", 206, b"333 }"),
     ("bytes=15-99", 206, b"333 }"), ("bytes=20-", 416, b""), ("bytes=-0", 416, b""),
-    ("bytes=5-2", 200, b"body { color: #333 }"), ("bytes=0-1,4-5", 200, b"body { color: #333 }"),
+    ("bytes=5-2", 416, b""), ("bytes=abc", 416, b""), ("bytes=0-1,4-5", 200, b"body { color: #333 }"),
     ("items=0-3", 200, b"body { color: #333 }"),
 ]
 

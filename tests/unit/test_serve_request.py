@@ -76,9 +76,12 @@ RANGES = [  # header, size → range
     (f"bytes={HUGE}-", 20, UNSATISFIABLE), (f"bytes={HUGE}-{HUGE}", 20, UNSATISFIABLE),
     (f"bytes=0-{HUGE}", 20, (0, 20)), (f"bytes=-{HUGE}", 20, (0, 20)),
     ("bytes=" + "0" * 5000 + "5-", 20, (5, 20)),
-    ("bytes=5-2", 20, None), ("bytes=0-1,4-5", 20, None), ("items=0-3", 20, None),
-    ("bytes=-", 20, None), ("bytes=a-b", 20, None), ("bytes=١-٣", 20, None), (None, 20, None),
-    ("bytes=0x10-", 20, None), ("bytes=+1-2", 20, None), ("bytes=1e3-", 20, None),
+    ("bytes=0-1,4-5", 20, None), ("items=0-3", 20, None), (None, 20, None), ("", 20, None),
+    ("bytes=5-2", 20, UNSATISFIABLE), ("bytes=-", 20, UNSATISFIABLE), ("bytes=a-b", 20, UNSATISFIABLE),
+    ("bytes=١-٣", 20, UNSATISFIABLE), ("bytes=0x10-", 20, UNSATISFIABLE),
+    ("bytes=+1-2", 20, UNSATISFIABLE), ("bytes=1e3-", 20, UNSATISFIABLE), ("bytes=", 20, UNSATISFIABLE),
+    ("bytes=0-1,x", 20, UNSATISFIABLE), ("bytes=0-1,,", 20, UNSATISFIABLE),
+    ("bytes=" + ",".join(["0-1"] * 1000), 20, None), ("bytes=0-1\n", 20, UNSATISFIABLE),
 ]
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from generator.clean import boilerplate, links, normalize, secrets, tags
+from generator.clean import boilerplate, links, normalize, tags
 from generator.config import ImportConfig
-from generator.meta import extract
+from generator.meta import extract, session
 from generator.model.article import Article, FrontMatter
 from generator.model.rawdoc import RawDoc
 
@@ -30,7 +30,7 @@ def body_markdown(raw: RawDoc) -> str:
     md = extract.drop_lines(md, raw.meta_lines)
     md = links.resolve(boilerplate.strip(normalize.body(md)), raw.url,
                        keep_relative_images=raw.assets_dir is not None)
-    return normalize.body(secrets.scrub_text(md))
+    return normalize.body(session.scrub_text(md))
 
 
 def summarize(markdown: str, limit: int = 120) -> str | None:
@@ -53,13 +53,13 @@ def summarize(markdown: str, limit: int = 120) -> str | None:
 
 
 def _inline(value: str | None) -> str | None:
-    """A one-line metadata value, minus reader-session values in any URL it quotes."""
-    text = normalize.inline(value)
-    return secrets.scrub_text(text) if text else text
+    """A one-line metadata value."""
+    return normalize.inline(value)
 
 
 def clean(raw: RawDoc, rules: ImportConfig) -> Article:
-    """Turn one RawDoc into an Article: clean body, normalised fields, summary and tags."""
+    """Turn one RawDoc into an Article: clean body, normalised fields, summary and tags; no
+    reader-session value in any field or URL (generator.meta.session)."""
     md = body_markdown(raw)
     title = _inline(raw.title) or ""
     text = normalize.plain(md)
@@ -69,15 +69,13 @@ def clean(raw: RawDoc, rules: ImportConfig) -> Article:
         account=_inline(raw.account),
         account_id=_inline(raw.account_id),
         author=_inline(raw.author),
-        url=secrets.scrub_url(normalize.inline(raw.url)),
+        url=_inline(raw.url),
         source=_inline(raw.source),
         summary=_inline(raw.summary) or summarize(md),
-        cover=secrets.scrub_url(normalize.inline(raw.cover)),
-        tags=tags.merge([secrets.scrub_text(t) for t in raw.tags],
-                        tags.rule_tags(title, text, rules.tag_rules)),
+        cover=_inline(raw.cover),
+        tags=tags.merge(raw.tags, tags.rule_tags(title, text, rules.tag_rules)),
         status=_inline(raw.status),
         imported_from=PurePath(raw.input).name or raw.input,
-        extra={k: secrets.scrub_text(v) if isinstance(v, str) else v
-               for k, v in raw.extra.items()},
+        extra=dict(raw.extra),
     )
-    return Article(front, md)
+    return Article(session.scrub_fields(front), md)

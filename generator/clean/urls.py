@@ -5,23 +5,11 @@ from __future__ import annotations
 import html
 import re
 from typing import Mapping
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
-from generator.meta import wechat
+from generator.meta import session, wechat
 from generator.meta.wechat import is_wechat
 
-# Query parameters that identify a reader, a session or a share event, never the article.
-SESSION_PARAMS = frozenset("""
-uin key pass_ticket appmsg_token devicetype version lang nettype ascene scene subscene srcid
-exportkey acctmode wx_header clicktime enterid sessionid abtest_cookie countrycode
-realreporttime session_us fontscale fontgear winzoom mpshare chksm from isappinstalled
-share_token poc_token cookie x5 rd2werd sharer_sharetime sharer_shareid sharer_shareinfo
-sharer_shareinfo_first sharer_username sharer_msg_type share_source wxtoken
-""".split())
-# Of those, the ones that are never safe to keep, whatever the host.
-SECRET_PARAMS = frozenset("uin key pass_ticket appmsg_token exportkey sessionid wx_header wxtoken"
-                          .split())
-_SESSION_PREFIXES = ("sharer_", "share_")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _JUNK = re.compile(r"[\x00-\x1f\x7f]")
 _ENTITY_PARAM = re.compile(r"&(?:amp;)*([A-Za-z_][\w\-]*);=")
@@ -67,34 +55,14 @@ def safe_url(url: str | None, *, base_url: str | None = None,
 
 
 def clean_url(url: str | None) -> str | None:
-    """The URL without reader-session parameters; WeChat article links in canonical form
-    (generator.meta.wechat.canonical_url).
-
-    WeChat: `https://mp.weixin.qq.com/s/<token>` or `https://mp.weixin.qq.com/s?__biz=…&mid=…
-    &idx=…&sn=…` (nothing else, no fragment). Other Tencent hosts lose every session parameter;
-    other sites only the secret ones (uin, key, pass_ticket…) and sharer_* tracking.
-    """
+    """The URL without reader-session values (generator.meta.session); WeChat article links in
+    canonical form (generator.meta.wechat.canonical_url)."""
     if not url:
         return None
     url = fix_entities(url)
     if url.startswith("//"):
         url = "https:" + url
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-    except ValueError:
-        return url
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    canonical = wechat.canonical_url(url)
-    if canonical:
-        return canonical
-    drop = SESSION_PARAMS if host.endswith(("qq.com", "weixin.com")) else SECRET_PARAMS
-    kept = [(k, v) for k, v in query
-            if k.lower() not in drop and not k.lower().startswith(_SESSION_PREFIXES)]
-    if len(kept) == len(query):
-        return url
-    q = urlencode(kept, safe="=/:@!$'()*+,;", quote_via=quote)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, q, parts.fragment))
+    return wechat.canonical_url(url) or session.scrub_url(url)
 
 
 def link_url(href: str, base_url: str | None = None) -> str | None:

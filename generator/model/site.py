@@ -23,6 +23,7 @@ from typing import Any
 from generator import confine
 from generator.config import SiteConfig
 from generator.errors import FrontMatterError, GeneratorError, OutputCollisionError
+from generator.meta import session
 from generator.model import cache, frontmatter, taxonomy
 from generator.model.article import FrontMatter
 from generator.model.taxonomy import Term
@@ -300,7 +301,9 @@ def load_entry(path: Path, pattern: str, per_minute: int, keep_text: bool = True
         raise FrontMatterError(f"cannot read: {exc.strerror}", path) from None
     article = frontmatter.parse(text, path)
     article.path = path
-    front = article.front
+    # written by hand or by an older Wenji: no reader-session value reaches a page or feed
+    article.front = front = session.scrub_fields(article.front)
+    article.body = session.scrub_text(article.body)
     slug = derive_slug(front, path)
     html, plain = markdown.render(article.body)
     words = markdown.word_count(plain)

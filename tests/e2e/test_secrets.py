@@ -10,6 +10,7 @@ UTF-16 (search text), percent-encoded, and inside gzip files.
 from __future__ import annotations
 
 import gzip
+import html
 import io
 import shutil
 from pathlib import Path
@@ -68,14 +69,14 @@ def exporter_page_with_session() -> str:
     return page
 
 
-def leaks(folder: Path) -> dict[str, list[str]]:
+def leaks(folder: Path, needles: dict[str, str] = NEEDLES) -> dict[str, list[str]]:
     """Files under FOLDER holding any needle, in any of the encodings a site file may use."""
     found = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         data = path.read_bytes()
         if data[:2] == b"\x1f\x8b":
             data += gzip.decompress(data)
-        hits = [name for name, needle in NEEDLES.items()
+        hits = [name for name, needle in needles.items()
                 if any(form in data for form in (needle.encode(), needle.encode("utf-16-le"),
                                                  quote(needle, safe="").encode()))]
         if hits:
@@ -97,7 +98,7 @@ def test_the_inputs_carry_the_values():
 
 def test_no_session_value_survives_import_and_build(tmp_path):
     raw = tmp_path / "raw"
-    shutil.copytree(FIXTURES / "secrets", raw)
+    shutil.copytree(FIXTURES / "secrets", raw, ignore=shutil.ignore_patterns("nested"))
     (raw / "README.md").unlink()
     (raw / "exporter-2025-with-session.html").write_text(exporter_page_with_session(), "utf-8")
     shutil.copy(FIXTURES / "clean" / "wechat-html" / f"{PROFILE}.html", raw)
@@ -138,10 +139,91 @@ def test_the_search_is_done_in_every_encoding(tmp_path):
 
 def test_pasted_urls_in_escaped_text_lose_their_session_values():
     """Regression: plain-text bodies are Markdown-escaped (pass\\_ticket) before the scrub ran."""
-    from generator.clean.secrets import scrub_text
+    from generator.meta.session import scrub_text
 
     text = (r"见 https://mp.weixin.qq.com/s?\_\_biz=MzA==&mid=2&idx=1&pass\_ticket=PT1"
             r"&appmsg\_token=1351\_TOK~~&wxtoken=515&uin=MzE 和 "
             r"https://example.com/a?pass\_ticket=X&k=1")
     assert scrub_text(text) == (r"见 https://mp.weixin.qq.com/s?\_\_biz=MzA==&mid=2&idx=1 和 "
                                 r"https://example.com/a?k=1")
+
+
+# --- nested and encoded (issue 11: 42 values from 4 inputs survived percent-encoding) ---------
+
+NESTED_NAMES = ("pass_ticket", "uin", "appmsg_token", "key", "exportkey", "wxtoken", "devicetype")
+NESTED = {f"{tag} {name}": f"{tag}{name.replace('_', '').title()}Q{len(name)}Z"
+          for tag in ("Mkd", "Jsl", "Txt", "Wxp", "Hnd") for name in NESTED_NAMES}
+"""The values in tests/fixtures/secrets/nested/ (Mkd, Jsl, Txt), the WeChat page derived below
+(Wxp) and the hand-written article (Hnd); e.g. `MkdPassticketQ11Z`."""
+WX_QUERY = "__biz=MzAwOTg2MTg5OA==&mid=50314460{n}&idx=1"
+
+
+def wx(tag: str, n: int, amp: str = "&") -> str:
+    values = [f"{name}={NESTED[f'{tag} {name}']}" for name in NESTED_NAMES]
+    return "https://mp.weixin.qq.com/s?" + amp.join([WX_QUERY.format(n=n), *values])
+
+
+def nested_wechat_page() -> str:
+    """A real saved WeChat page with nested, encoded session URLs in its body and og:url."""
+    page = (FIXTURES / "clean" / "wechat-html" / "iq9891__laopo__no1-35ef7421.html").read_text(
+        "utf-8")
+    e, q = html.escape, lambda u: quote(u, safe="")
+    links = (f'<p>跳转：<a href="https://link.example.cn/jump?url={q(e(wx("Wxp", 1)))}&amp;n=1">一层'
+             f'</a>，<a href="https://link.example.cn/jump?u={q(q(wx("Wxp", 2)))}&#38;x=1">两层</a>，'
+             f'<a href="https://t.example.cn/r?redirect_uri='
+             f'{q("https://link.example.cn/jump?target=" + q(q(wx("Wxp", 3))))}&#x26;y=2">三层</a>，'
+             f'<img src="https://mmbiz.qpic.cn/mmbiz_jpg/D06ibj/640?wx_fmt=jpeg&amp;'
+             f'{"&amp;".join(wx("Wxp", 4).split("&")[3:])}">，贴出的 '
+             f'{e(wx("Wxp", 5, amp="%26amp%3B"))} 结束。</p>')
+    marker = 'id="js_content">'
+    assert page.count(marker) == 1
+    page = page.replace(marker, marker + links)
+    og = f'<meta property="og:url" content="{e(wx("Wxp", 6))}">'
+    return page.replace("</head>", og + "</head>", 1)
+
+
+HAND_WRITTEN = f"""---
+title: 手写的旧文章
+date: 2022-01-02
+url: https://link.example.cn/jump?url={quote(wx("Hnd", 7), safe="")}
+source: "{wx("Hnd", 8, amp="&amp;")}"
+original: https://t.example.cn/r?u={quote(quote(wx("Hnd", 9), safe=""), safe="")}
+---
+
+手写或旧版 Wenji 导入的文章，[链接]({wx("Hnd", 1, amp="&#38;")})，正文足够长，不应带出会话参数。
+"""
+
+
+def test_nested_and_encoded_session_values_never_reach_the_site(tmp_path):
+    """Four inputs in four formats (Markdown, JSON Lines, text dump, saved WeChat page) and a
+    hand-written article in content/ carry the values in URLs nested one to three levels deep,
+    written with &amp;, &#38;, &#x26;, \\x26, \\u0026 and %26amp%3B: none reaches content/, a
+    page, a feed, the search data or the report; the rest of each URL stays."""
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES / "secrets" / "nested", raw)
+    (raw / "wechat-page.html").write_text(nested_wechat_page(), "utf-8")
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "site.yml").write_text("title: 嵌套会话测试\n", encoding="utf-8")
+    (site / "content" / "hand-written.md").write_text(HAND_WRITTEN, "utf-8")
+    for tag in ("Mkd", "Jsl", "Txt", "Wxp", "Hnd"):  # every value is in the inputs
+        inputs = "".join(p.read_text("utf-8") for p in raw.iterdir()) + HAND_WRITTEN
+        assert all(NESTED[f"{tag} {n}"] in inputs for n in NESTED_NAMES), tag
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["import", "--site", str(site), str(raw), "--report",
+                 str(site / "import-report.json")], out, err) == 0, err.getvalue()
+    assert out.getvalue().strip() == "4 imported"
+    assert main(["build", "--site", str(site)], out, err) == 0, err.getvalue()
+    assert len(list((site / "public").rglob("index.html"))) > 5
+    assert (site / "public" / "feed.xml").is_file() and (site / "public" / "search").is_dir()
+    hand = sorted(k for k in NESTED if k.startswith("Hnd"))
+    assert {k: sorted(v) for k, v in leaks(site, NESTED).items()} == {
+        "content/hand-written.md": hand}  # only the user's own file, left as it is
+
+    content = "\n".join(p.read_text("utf-8") for p in (site / "content").glob("*.md"))
+    assert ("https://link.example.cn/jump?url=https%3A%2F%2Fmp.weixin.qq.com%2Fs%3F__biz%3D"
+            "MzAwOTg2MTg5OA%3D%3D%26mid%3D503144621%26idx%3D1%26sn%3D9db145171fd8690bf38f546a4310495a"
+            in content)  # the JSON Lines record's url: the nested article id stays
+    [page] = (site / "public").rglob("hand-written/index.html")
+    assert 'href="https://mp.weixin.qq.com/s?__biz=MzAwOTg2MTg5OA==&amp;mid=503144601&amp;idx=1"' \
+        in page.read_text("utf-8")

@@ -18,7 +18,7 @@ from generator.meta import dates, labels
 from generator.model.rawdoc import Clue, RawDoc
 
 SOURCES = ("front matter", "page data", "labelled line", "page header", "byline", "heading",
-           "date line", "credited source", "file name")
+           "date line", "link line", "credited source", "file name")
 """Where a value may come from, highest priority first (README: "Where metadata comes from").
 
 front matter   — fields the file states for machines: YAML front matter, a record's columns
@@ -28,6 +28,7 @@ page header    — the page's visible header: title element, account name, date 
 byline         — `原创 author account 2025-06-13 10:32`
 heading        — the body's opening heading (title)
 date line      — a header line holding nothing but a date
+link line      — a header/footer line holding nothing but a WeChat article URL
 credited source — the account named by a `来源：` line, when nothing else names one
 file name      — the input's file name: only when the file itself says nothing
 """

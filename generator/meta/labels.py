@@ -32,6 +32,7 @@ _OPEN = re.compile(rf"^\s*(?:>\s*)*(?:[-*+]\s+)?{_MARK}\s*(?=(?:{_NAMES}){_MARK}
 _ROW = re.compile(rf"^\s*\|\s*{_MARK}({_NAMES}){_MARK}\s*[:：]?\s*{_MARK}\s*\|(.*?)\|?\s*$", re.I)
 _LINK = re.compile(r"!?\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 _URL = re.compile(r"^[\s*_`<>|]*(https?://[^\s<>|*`\]]+?)[\s*_`<>|]*$")
+_PLACE = re.compile(r"\s*(?:(?:发表于|发布于)?\s*[\u4e00-\u9fff]{2,6})?\s*")  # `… 10:32 发表于广东`
 _BYLINE_LEAD = re.compile(r"^(?:原创|Original|转载|翻译)\s*[:：]?\s+", re.I)
 _SIGNS = re.compile(r"(?<!\\)[*_`~]+|\\(?=[\\`*_{}\[\]()#+\-.!|<>~])")
 _MAX = {"title": 120, "account": 40, "author": 40, "source": 60}
@@ -45,14 +46,15 @@ class Label:
     field: str
     value: object
     kind: str
-    """'labelled line', 'credited source', 'byline' or 'date line' (nothing but a date)."""
+    """'labelled line', 'credited source', 'byline', 'date line' (nothing but a date) or
+    'link line' (nothing but a WeChat article URL)."""
 
 
 def read_line(line: str, *, year: int | None = None) -> list[Label]:
     """The fields LINE states when it is a labelled line or a byline as a whole, else []."""
     if len(line) > 600 or not line.strip():
         return []
-    return _labelled(line, year) or _byline(line)
+    return _labelled(line, year) or _byline(line) or _link_line(line)
 
 
 def plain(text: str) -> str:
@@ -108,7 +110,7 @@ def _byline(line: str) -> list[Label]:
     if len(text) > 90:
         return []
     found = dates.find(text)
-    if found is None or text[found.end:].strip():
+    if found is None or not _PLACE.fullmatch(text[found.end:]):
         return []
     head = text[:found.start]
     lead = _BYLINE_LEAD.match(head)
@@ -123,3 +125,12 @@ def _byline(line: str) -> list[Label]:
     if not names:
         return [Label("date", found.value, "date line")]
     return []
+
+
+def _link_line(line: str) -> list[Label]:
+    """A line holding nothing but a WeChat article's URL (bare, `<…>` or a link whose text is
+    the URL itself): the page's own address, as backup tools write it above or below the text."""
+    m = _LINK.fullmatch(line.strip().strip("<>"))
+    url = m.group(2) if m and (m.group(1).strip() in ("", m.group(2))) else line.strip().strip("<>")
+    found = wechat.canonical_url(url) if re.fullmatch(r"(?:https?:)?//\S+", url) else None
+    return [Label("url", found, "link line")] if found else []

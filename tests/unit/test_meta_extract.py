@@ -42,6 +42,12 @@ WX = "https://mp.weixin.qq.com/s?__biz=MzI0ODE5NDU5Mw==&mid=402065063&idx=1&sn=d
      [("date", dt.datetime(2025, 9, 29, 18, 2, tzinfo=CN)), ("account", "脑洞老胡"), ("author", "脑洞老胡")]),
     ("原创 某公众号 2025-06-13", [("date", dt.date(2025, 6, 13)), ("account", "某公众号")]),
     ("2018-09-27", [("date", dt.date(2018, 9, 27))]),
+    ("原创 张三 某公众号 2023-05-06 18:30 发表于广东",
+     [("date", dt.datetime(2023, 5, 6, 18, 30, tzinfo=CN)), ("account", "某公众号"), ("author", "张三")]),
+    (f"<{WX}&scene=21>", [("url", WX)]),
+    (f"[{WX}]({WX})", [("url", WX)]),
+    (f"[阅读原文]({WX})", []),
+    ("https://example.org/not-wechat", []),
     # not metadata: prose with a colon, a label inside a sentence, a date inside text
     ("他说：来源不明的消息不可信。", []),
     ("本文来源：见下文的说明，以及更多更多的内容，这一行是正文里很长的一句话，远超过一个账号名字的长度上限。", []),

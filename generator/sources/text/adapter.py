@@ -187,6 +187,9 @@ def page_doc(text: str, name: str) -> RawDoc:
     doc.date = ps.date or h.date
     doc.url = article_url(ps.link)
     doc.identity = ps.identity or url_identity(doc.url)
+    doc.found.update({name: "page data" if script else "page header" for name, script in (
+        ("title", ps.title), ("account", ps.account), ("author", ps.author), ("date", ps.date))
+        if getattr(doc, name)})
     doc.cover = ps.cover
     doc.tags = list(dict.fromkeys(ps.tags + h.tags))
     if h.description:

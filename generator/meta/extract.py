@@ -43,7 +43,7 @@ _HEADING = re.compile(r"^\s{0,3}#{1,3}\s+(.+?)\s*#*\s*$")
 _BLOCK = re.compile(r"<\s*/?\s*(?:p|div|section|br|h[1-6]|li|tr|blockquote|table|ul|ol)\b[^>]*>",
                     re.I)
 _TAG = re.compile(r"<[^>]*>")
-_URLS = re.compile(r"\(\s*<?[a-z][\w+.-]*:[^)\s]*|(?:https?|ftp)://\S+", re.I)
+_URLS = re.compile(r"\]\([^)]*\)|(?:https?|ftp)://\S+", re.I)  # link targets, bare URLs
 
 
 def settle(raw: RawDoc, *, default: str) -> RawDoc:
@@ -123,10 +123,9 @@ def _zones(lines: list[str]) -> list[int]:
 
 def _is_prose(line: str) -> bool:
     """A sentence of the article (long, not a label, not a byline)."""
-    if _HEADING.match(line):
+    if len(line) < 40 or _HEADING.match(line):
         return False
-    text = labels.plain(_URLS.sub("", line))
-    return len(_PROSE.findall(text)) >= 40 and not labels.read_line(line)
+    return len(_PROSE.findall(_URLS.sub("", line[:300]))) >= 40 and not labels.read_line(line)
 
 
 def _read_zones(lines: list[str], candidates: list[Clue],

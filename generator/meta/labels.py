@@ -106,6 +106,8 @@ def _value(field: str, raw: str, year: int | None) -> object | None:
 
 def _byline(line: str) -> list[Label]:
     """`原创 author account 2025-06-13 10:32` (author optional; `原创` optional with two names)."""
+    if len(line) > 240:
+        return []
     text = plain(line)
     if len(text) > 90:
         return []
@@ -130,6 +132,8 @@ def _byline(line: str) -> list[Label]:
 def _link_line(line: str) -> list[Label]:
     """A line holding nothing but a WeChat article's URL (bare, `<…>` or a link whose text is
     the URL itself): the page's own address, as backup tools write it above or below the text."""
+    if "weixin" not in line or len(line) > 600:
+        return []
     m = _LINK.fullmatch(line.strip().strip("<>"))
     url = m.group(2) if m and (m.group(1).strip() in ("", m.group(2))) else line.strip().strip("<>")
     found = wechat.canonical_url(url) if re.fullmatch(r"(?:https?:)?//\S+", url) else None

@@ -92,6 +92,8 @@ def read(path: Path, data: bytes) -> Iterator[RawDoc]:
 
 def _date(line: str) -> dt.date | dt.datetime | None:
     """The date a line states when the line is nothing but a date (the page's date line)."""
+    if len(line) > 48 or not line[:1].isdigit():
+        return None
     found = dates.find(line)
     return found.value if found and found.start == 0 and found.end == len(line.rstrip()) else None
 

@@ -172,7 +172,8 @@ def parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("deploy", parents=[common], help="publish the built site",
                        description="Build, then publish to git+URL#branch, rsync://…, ssh://…, "
-                       "rsync+file:///path or file:///path (default: site.yml deploy.target). "
+                       "rsync+file:///path, file:///path or s3://bucket/prefix (default: "
+                       "site.yml deploy.target). "
                        "Prints the plan first; refuses a target that is not empty and not a "
                        "previous deployment, one that holds or lies in the site folder, and a "
                        "localhost base_url.")

@@ -117,7 +117,8 @@ def deploy(cfg: SiteConfig, target: str | None = None, *, dry_run: bool = False,
         remote = publisher.remote(local)
         refuse_foreign(shown, remote.empty, remote.marked, force)
         plan = diff(local, remote)
-        print(f"deploy plan for {output} → {shown}:", file=stream)
+        built = "a build in a temporary folder" if dry_run and build_first else output
+        print(f"deploy plan for {built} → {shown}:", file=stream)
         if not remote.empty and not remote.marked:
             print(f"  (--force: {shown} was not a Wenji deployment; its files are replaced)",
                   file=stream)

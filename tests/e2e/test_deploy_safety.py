@@ -170,6 +170,7 @@ def test_dry_run_builds_elsewhere_and_changes_nothing(tmp_path: Path) -> None:
     code, out, err = wenji("deploy", "--site", str(site), dest.as_uri(), "--dry-run")
     assert code == 0, err
     assert "(dry run) would upload" in out and "upload  2020/01/a/index.html" in err
+    assert "deploy plan for a build in a temporary folder → file://" in err
     assert not dest.exists() and not (site / "public").exists()
 
     assert wenji("deploy", "--site", str(site), dest.as_uri())[0] == 0

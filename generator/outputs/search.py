@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+import weakref
+from pathlib import Path
+
 from generator.config import SiteConfig
 from generator.model.site import Entry, Site
 from generator.outputs import Output
 from generator.render import urls
-from generator.search.index import SearchDoc, build_index
+from generator.search.index import SearchDoc, write_base
 
 FOLDER = urls.SEARCH
 """Where the index and the page go (search/)."""
@@ -20,13 +26,24 @@ def search_doc(entry: Entry) -> SearchDoc:
                      account=front.account or None, tags=tuple(front.tags))
 
 
+def _remove(folder: str, owner: int) -> None:
+    if os.getpid() == owner:  # not in a forked worker that drops its copy of the outputs
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def plan(site: Site, cfg: SiteConfig) -> list[Output]:
-    """The index files and search/index.html, unless search is turned off."""
+    """The index files and search/index.html, unless search is turned off.
+
+    The index is written into a temporary folder (so memory does not grow with the
+    collection) that the Outputs copy from; it is removed when they are dropped.
+    """
     if not cfg.search.enabled:
         return []
-    files = build_index([search_doc(e) for e in site.entries], cfg.search.shards)
-    out = [Output(FOLDER + path, data=data, source="search index")
-           for path, data in sorted(files.items())]
+    folder = Path(tempfile.mkdtemp(prefix="wenji-search-"))
+    paths = write_base([search_doc(e) for e in site.entries], folder, cfg.search.shards)
+    out = [Output(FOLDER + path, copy_of=str(folder / path), source="search index")
+           for path in sorted(paths)]
+    weakref.finalize(out[0], _remove, str(folder), os.getpid()).atexit = False
     out.append(Output(urls.output_path(FOLDER), template="search.html",
                       context={"title": "搜索"}, source="search page"))
     return out

@@ -1,4 +1,9 @@
-"""Search documents → the files of the search index (bytes by path under search/); pure, no I/O."""
+"""Search documents → the files of one index segment, and the manifest that lists the segments.
+
+A segment is a folder of immutable files named by a hash of their bytes; `manifest.json` (the
+only file that changes) lists the base segment and any delta segments that redefine documents
+after it. Format: docs/search-format.md.
+"""
 
 from __future__ import annotations
 
@@ -6,38 +11,39 @@ import gzip
 import hashlib
 import json
 import math
-import multiprocessing
+import shutil
+import tempfile
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Iterable
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
 
-from generator.model.site import can_fork, workers
 from generator.search import tokenizer
-from generator.search.postings import Postings
+from generator.search.postings import Spill
 
 FORMAT = "wenji-search"
-VERSION = 1
-PARALLEL_FROM = 500
-"""Collections at least this large are tokenized by a pool of worker processes."""
-MAX_SHARDS = 600
-"""Upper bound on postings shards (with ≤ 320 doc chunks and ≤ 64 text files: < 1,000 files)."""
-SHARD_TARGET = 50_000
-"""Aimed-at raw JSON bytes per shard (≈ 20 KB gzipped)."""
+VERSION = 2
+MAX_SHARDS = 300
+"""Postings shards of a segment (each a k/ directory and a p/ data file)."""
+SHARD_UNITS = 12_000
+"""Aimed-at code units of text per shard."""
 MIN_CHUNK = 8
 """Documents per metadata chunk, raised so there are at most MAX_CHUNKS chunks."""
-MAX_CHUNKS = 320
+MAX_CHUNKS = 200
 TEXT_FILE_BYTES = 1 << 20
 """Aimed-at size of one text file, raised so there are at most MAX_TEXT_FILES."""
 MAX_TEXT_FILES = 64
+BATCH_UNITS = 1 << 21
+"""Code units of text extracted at once (the build's working memory for search)."""
+BASE = "b"
+"""The base segment's folder; delta segments are named d-<version>."""
 LENGTH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
-HASH_RULE = ("fnv1a32(utf8(key)) % shards; key = the token if CJK, "
-             "else its first 2 code points")
 
 
 @dataclass(frozen=True)
 class SearchDoc:
-    """What the index needs of one article (doc id = position in the list, newest first)."""
+    """What the index needs of one article."""
 
     title: str
     url: str
@@ -64,114 +70,59 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _gzip(text: str) -> bytes:
-    return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
+def gzip_json(value: object) -> bytes:
+    return gzip.compress(_json(value).encode("utf-8"), compresslevel=6, mtime=0)
 
 
-def _index_range(docs: list[SearchDoc], first: int) -> tuple[Postings, list[str]]:
-    """Postings and NFC bodies of DOCS, whose ids start at FIRST."""
-    postings = Postings()
-    bodies: list[str] = []
-    for i, doc in enumerate(docs, first):
-        body = tokenizer.normalize(doc.text)
-        postings.add(i, tokenizer.fold(doc.title), tokenizer.fold_normalized(body))
-        bodies.append(body)
-    return postings, bodies
+Sink = Callable[[str, bytes], None]
+"""Receives each file of a segment: (path inside the segment folder, bytes)."""
 
 
-def _jobs(count: int) -> int:
-    """Worker processes for COUNT documents (1: work in this process)."""
-    return workers() if count >= PARALLEL_FROM and can_fork() else 1
-
-
-def _index_all(docs: list[SearchDoc], jobs: int) -> tuple[Postings, list[str]]:
-    """Postings and NFC bodies of all DOCS, in JOBS forked worker processes."""
-    tokenizer.warm()
-    if jobs == 1:
-        return _index_range(docs, 0)
-    size = -(-len(docs) // jobs)
-    starts = list(range(0, len(docs), size))
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        parts = list(pool.map(_index_range, [docs[s:s + size] for s in starts], starts))
-    postings, bodies = parts[0]
-    for more, texts in parts[1:]:
-        postings.merge(more)
-        bodies += texts
-    return postings, bodies
-
-
-def _layout(count: int, text_units: int) -> tuple[int, int]:
+def layout(count: int, units: int) -> tuple[int, int, int]:
+    """(shards, docs per metadata chunk, bytes per text file) for COUNT docs of UNITS units."""
+    shards = min(MAX_SHARDS, max(1, math.ceil(units / SHARD_UNITS)))
     chunk = max(MIN_CHUNK, -(-count // MAX_CHUNKS))
-    text_bytes = max(TEXT_FILE_BYTES, -(-2 * text_units // MAX_TEXT_FILES))
-    return chunk, text_bytes
+    return shards, chunk, max(TEXT_FILE_BYTES, -(-2 * units // MAX_TEXT_FILES))
 
 
-def build_index(docs: Iterable[SearchDoc], shards: int = 0) -> dict[str, bytes]:
-    """Every index file, by path relative to the search folder; SHARDS=0 picks the count."""
-    docs = list(docs)
-    jobs = _jobs(len(docs))
-    postings, bodies = _index_all(docs, jobs)
-    codes = [LENGTH_ALPHABET[length_code(len(body))] for body in bodies]
-    chunk, text_bytes = _layout(len(docs), sum(tokenizer.units(b) for b in bodies))
+def write_segment(docs: Sequence[SearchDoc], ids: Sequence[int], sink: Sink, work: Path,
+                  shards: int = 0) -> dict:
+    """Write the segment of DOCS (global ids IDS, increasing) through SINK; its manifest entry.
 
-    files: dict[str, bytes] = {}
-    count = _write_shards(files, postings, shards, jobs)
-    places = _write_texts(files, bodies, text_bytes)
-    _write_chunks(files, docs, places, chunk)
-    files["lengths.json.gz"] = _gzip(_json({"q": "".join(codes)}))
-    files["facets.json.gz"] = _gzip(_json(_facets(docs)))
-    build = hashlib.sha256()
-    for path in sorted(files):
-        build.update(path.encode() + b"\0" + files[path])
-    lengths = [length_of(LENGTH_ALPHABET.index(c)) for c in codes]
-    manifest = {
-        "format": FORMAT, "version": VERSION, "build": build.hexdigest()[:16],
-        "docs": len(docs), "shards": count, "chunk": chunk,
-        "text_files": len({p[0] for p in places}), "hash": HASH_RULE,
-        "max_word": tokenizer.MAX_WORD, "key_chars": tokenizer.KEY_CHARS,
-        "avgdl": round(sum(lengths) / len(lengths), 3) if lengths else 0,
-        "years": _years(docs),
-    }
-    files["manifest.json"] = (_json(manifest) + "\n").encode("utf-8")
-    return files
-
-
-def _write_shards(files: dict[str, bytes], postings: Postings, shards: int, jobs: int) -> int:
-    lists = postings.lists()
-    if shards <= 0:  # raw JSON runs at ~3.3 bytes per integer
-        total = sum(3.3 * len(arr) + 3 * len(tok) + 6 for tok, arr in lists.items())
-        shards = min(MAX_SHARDS, max(1, math.ceil(total / SHARD_TARGET)))
-    groups: list[list[str]] = [[] for _ in range(shards)]
-    for tok in lists:
-        groups[tokenizer.shard_of(tok, shards)].append(tok)
-    _SHARED["lists"], _SHARED["groups"] = lists, groups
-    try:
-        if jobs > 1:  # forked workers read the postings copy-on-write, send back gzip bytes
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                encoded = list(pool.map(_shard_bytes, range(shards), chunksize=8))
-        else:
-            encoded = [_shard_bytes(n) for n in range(shards)]
-    finally:
-        _SHARED.clear()
-    for n, data in enumerate(encoded):
-        files[f"p/{n}.json.gz"] = data
-    return shards
+    WORK is an empty scratch folder (the per-shard spill files). SHARDS=0 picks the count.
+    """
+    tokenizer.warm()
+    bodies = [tokenizer.normalize(d.text) for d in docs]
+    units = sum(len(b) for b in bodies) + sum(len(d.title) for d in docs)
+    auto, chunk, text_bytes = layout(len(docs), units)
+    shards = shards or auto
+    spill = Spill(work, shards)
+    batch: list[int] = []
+    size = 0
+    for i, doc in enumerate(docs):
+        batch.append(i)
+        size += len(bodies[i])
+        if size >= BATCH_UNITS or i == len(docs) - 1:
+            texts = [tokenizer.searchable(docs[j].title, docs[j].account, bodies[j]) for j in batch]
+            spill.add([ids[j] for j in batch], texts,
+                      [tokenizer.units(tokenizer.normalize(docs[j].title)) for j in batch])
+            batch, size = [], 0
+    with ThreadPoolExecutor(2) as pool:  # NumPy and zlib release the GIL
+        for n, (directory, data) in enumerate(pool.map(spill.shard_files, range(shards))):
+            sink(f"k/{n}.bin", directory)
+            sink(f"p/{n}.bin", data)
+    places = _write_texts(sink, bodies, text_bytes)
+    for n, start in enumerate(range(0, len(docs), chunk)):
+        rows = [{"t": d.title, "u": d.url, "d": d.date, "a": d.account, "g": list(d.tags),
+                 "x": list(places[i])} for i, d in enumerate(docs[start:start + chunk], start)]
+        sink(f"d/{n}.json.gz", gzip_json({"docs": rows}))
+    codes = "".join(LENGTH_ALPHABET[length_code(tokenizer.units(b))] for b in bodies)
+    sink("lengths.json.gz", gzip_json({"q": codes}))
+    return {"docs": len(docs), "shards": shards, "chunk": chunk,
+            "ids": None if list(ids) == list(range(len(docs))) else list(ids)}
 
 
-_SHARED: dict[str, object] = {}
-"""What _shard_bytes reads: set by the parent before forking workers."""
-
-
-def _shard_bytes(n: int) -> bytes:
-    """Shard N as gzipped JSON: {"t": {token: [integers…]}}, tokens sorted."""
-    lists: dict = _SHARED["lists"]  # type: ignore[assignment]
-    toks = sorted(_SHARED["groups"][n])  # type: ignore[index]
-    body = ",".join(f"{_json(tok)}:[{','.join(map(str, lists[tok]))}]" for tok in toks)
-    return _gzip('{"t":{' + body + "}}")
-
-
-def _write_texts(files: dict[str, bytes], bodies: list[str],
-                 text_bytes: int) -> list[tuple[int, int, int]]:
+def _write_texts(sink: Sink, bodies: list[str], text_bytes: int) -> list[tuple[int, int, int]]:
     """Pack the (NFC) bodies into UTF-16LE text files; (file, start, length) in code units per doc."""
     places: list[tuple[int, int, int]] = []
     parts: list[bytes] = []
@@ -179,26 +130,70 @@ def _write_texts(files: dict[str, bytes], bodies: list[str],
     for body in bodies:
         data = body.encode("utf-16-le")
         if parts and size + len(data) > text_bytes:
-            files[f"t/{file}.bin"] = b"".join(parts)
+            sink(f"t/{file}.bin", b"".join(parts))
             file, parts, size = file + 1, [], 0
         places.append((file, size // 2, len(data) // 2))
         parts.append(data)
         size += len(data)
     if parts:
-        files[f"t/{file}.bin"] = b"".join(parts)
+        sink(f"t/{file}.bin", b"".join(parts))
     return places
 
 
-def _write_chunks(files: dict[str, bytes], docs: list[SearchDoc],
-                  places: list[tuple[int, int, int]], chunk: int) -> None:
-    for n, start in enumerate(range(0, len(docs), chunk)):
-        rows = [{"t": d.title, "u": d.url, "d": d.date, "a": d.account, "g": list(d.tags),
-                 "x": list(places[i])}
-                for i, d in enumerate(docs[start:start + chunk], start)]
-        files[f"d/{n}.json.gz"] = _gzip(_json({"docs": rows}))
+class Hashed:
+    """A sink that hashes what it is given and hands it on."""
+
+    def __init__(self, then: Sink) -> None:
+        self.then, self.hash = then, hashlib.sha256()
+
+    def __call__(self, path: str, data: bytes) -> None:
+        self.hash.update(path.encode() + b"\0" + len(data).to_bytes(8, "little") + data)
+        self.then(path, data)
+
+    @property
+    def version(self) -> str:
+        """A hash of everything given so far: the segment's version."""
+        return self.hash.hexdigest()[:12]
 
 
-def _facets(docs: list[SearchDoc]) -> dict[str, object]:
+def write_base(docs: Sequence[SearchDoc], folder: Path, shards: int = 0) -> list[str]:
+    """Write the whole index of DOCS (ids = positions) into FOLDER; the files' relative paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = folder / "segment.tmp"
+    written: list[str] = []
+
+    def to_disk(path: str, data: bytes) -> None:
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written.append(path)
+
+    sink = Hashed(to_disk)
+    with tempfile.TemporaryDirectory(dir=folder) as work:
+        entry = write_segment(docs, range(len(docs)), sink, Path(work), shards)
+    sink("facets.json.gz", gzip_json(_facets(docs)))
+    name = BASE
+    shutil.rmtree(folder / name, ignore_errors=True)
+    staging.rename(folder / name)
+    manifest = {"format": FORMAT, "version": VERSION, "docs": len(docs),
+                "years": _years(docs), "retired": 0,
+                "segments": [{"name": name, "v": sink.version, **entry}]}
+    (folder / "manifest.json").write_bytes(manifest_bytes(manifest))
+    return [f"{name}/{p}" for p in written] + ["manifest.json"]
+
+
+def manifest_bytes(manifest: dict) -> bytes:
+    return (_json(manifest) + "\n").encode("utf-8")
+
+
+def build_index(docs: Iterable[SearchDoc], shards: int = 0) -> dict[str, bytes]:
+    """Every index file of DOCS in memory, by path relative to the search folder (for tests)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = write_base(list(docs), Path(tmp), shards)
+        return {p: (Path(tmp) / p).read_bytes() for p in paths}
+
+
+def _facets(docs: Sequence[SearchDoc]) -> dict[str, object]:
     accounts = Counter(d.account for d in docs if d.account)
     tags = Counter(t for d in docs for t in dict.fromkeys(d.tags))
     acc_names = sorted(accounts, key=lambda k: (-accounts[k], k))
@@ -210,7 +205,7 @@ def _facets(docs: list[SearchDoc]) -> dict[str, object]:
             "g": [[tag_id[t] for t in dict.fromkeys(d.tags)] for d in docs]}
 
 
-def _years(docs: list[SearchDoc]) -> list[list[int]]:
+def _years(docs: Sequence[SearchDoc]) -> list[list[int]]:
     """[year, first doc id, count] per year, newest first (docs are sorted newest first)."""
     out: list[list[int]] = []
     for i, d in enumerate(docs):

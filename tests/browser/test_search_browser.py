@@ -22,7 +22,10 @@ import pytest
 
 from generator.build import build
 from generator.config import load_config, override
-from generator.search.query import Index
+from generator.model.site import load_site
+from generator.outputs.search import search_doc
+from generator.search.query import Index, scan
+from tests.unit.test_search_index import CLASSES
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "search_site"
 CASES = json.loads((FIXTURE / "tokenizer_cases.json").read_text(encoding="utf-8"))
@@ -89,8 +92,10 @@ def served(tmp_path_factory) -> Iterator[dict[str, Any]]:
     """The search fixture built at /sub/dir/; {'plain': url, 'ranged': url, 'index': Index}."""
     www, out = built_site(tmp_path_factory.mktemp("search"))
     servers = Servers(www, _Quiet, _Ranged)
+    site, _ = load_site(load_config(FIXTURE))
     yield {"plain": servers.urls[0], "ranged": servers.urls[1],
-           "index": Index(lambda p: (out / "search" / p).read_bytes())}
+           "index": Index(lambda p: (out / "search" / p).read_bytes()),
+           "docs": [search_doc(e) for e in site.entries], "slugs": [e.slug for e in site.entries]}
     servers.close()
 
 
@@ -127,28 +132,24 @@ def type_query(page, text: str) -> None:
     settle(page)
 
 
-def test_js_tokenizer_agrees_with_the_case_table(served, new_page):
+def test_js_text_rules_agree_with_the_case_table(served, new_page):
     page = open_search(new_page, served["plain"])
     got = page.evaluate("""cases => {
         const S = window.WenjiSearch;
         return {
             fold: cases.fold.map(c => S.fold(c[0])),
-            tokens: cases.tokens.map(c => S.tokenList(c.text, c.title)),
+            terms: cases.terms.map(c => S.terms(c[0])),
+            keys: cases.keys.map(c => [S.keyOf(c[0]), S.shardOf(S.keyOf(c[0]), c[2])]),
             cover: cases.cover.map(c => S.cover(c[0])),
-            parse: cases.parse.map(c => S.parse(c[0]).map(t => [t.kind, t.text])),
-            shard: cases.shard.map(c => [S.shardKey(c[0]), S.fnv1a(S.shardKey(c[0])),
-                                         S.shardOf(c[0], c[3])]),
         };
     }""", CASES)
     assert got["fold"] == [c[1] for c in CASES["fold"]]
-    assert got["tokens"] == [c["tokens"] for c in CASES["tokens"]]
+    assert got["terms"] == [c[1] for c in CASES["terms"]]
+    assert got["keys"] == [[c[1], c[3]] for c in CASES["keys"]]
     assert got["cover"] == [c[1] for c in CASES["cover"]]
-    assert got["parse"] == [c[1] for c in CASES["parse"]]
-    assert got["shard"] == [[c[1], c[2], c[4]] for c in CASES["shard"]]
 
 
-QUERIES = ["段简", "的测", "ＡＢＣ", "python", "pyth", "Python教程", "covid 新冠", "雪", "的", "灯塔",
-           "img", "𠮷野家", "表情之后", "白鹭", "海风", "码头 第十", "不存在的词"]
+QUERIES = sorted(CLASSES) + ["的测", "海风", "码头 第十", "灯塔", "的", "a"]
 
 
 def test_js_engine_ranks_like_the_reference(served, new_page):
@@ -166,11 +167,25 @@ def test_js_engine_ranks_like_the_reference(served, new_page):
         assert got == [[h.doc for h in index.search(q, sort)] for q in QUERIES], sort
 
 
+def test_every_query_class_through_the_page_equals_brute_force(served, new_page):
+    """The query set of the unit tests, typed into the real search page (no Range support)."""
+    page = open_search(new_page, served["plain"])
+    docs, slugs = served["docs"], served["slugs"]
+    for query in sorted(CLASSES):
+        type_query(page, query)
+        truth = {slugs[i] for i in scan(docs, query)}
+        assert truth == CLASSES[query]
+        assert set(result_slugs(page)) == truth, query
+        if truth:
+            assert page.inner_text("#search-status") == f"找到 {len(truth)} 篇文章。"
+    assert page.errors == [] and page.dialogs == []
+
+
 @pytest.mark.parametrize("server", ["plain", "ranged"])
 def test_typed_queries_give_expected_results_and_highlights(served, new_page, server):
     page = open_search(new_page, served[server])
     ranges = []
-    page.on("response", lambda r: r.url.split("?")[0].endswith(".bin") and ranges.append(r.status))
+    page.on("response", lambda r: re.search(r"/[pt]/\d+\.bin(\?|$)", r.url) and ranges.append(r.status))
     type_query(page, "段简")
     assert result_slugs(page) == ["s01"]
     # the body has it twice: 一段简单 and “段简”
@@ -178,7 +193,7 @@ def test_typed_queries_give_expected_results_and_highlights(served, new_page, se
     assert page.inner_text("#search-status") == "找到 1 篇文章。"
 
     type_query(page, "灯塔")
-    assert result_slugs(page) == ["s08", "s09", "s11", "s10", "s07"]
+    assert result_slugs(page) == ["s08", "s09", "s11", "s10", "s06", "s07", "s14"]
     assert page.locator("#search-results .entry-title mark").all_inner_texts() == ["灯塔"]
     first = page.locator("#search-results li").first
     assert first.locator("time").get_attribute("datetime") == "2016-04-02"
@@ -192,7 +207,7 @@ def test_typed_queries_give_expected_results_and_highlights(served, new_page, se
     type_query(page, "Python教程")
     assert result_slugs(page) == ["s04"]
     marks = page.locator("#search-results .search-excerpt mark").all_inner_texts()
-    assert marks == ["python", "Python", "Python教程"]  # touching matches make one mark
+    assert marks == ["Python教程"]  # one term: "python" alone is not marked
 
     type_query(page, "白鹭")  # deep inside a long article: a window with ellipses
     excerpt = page.locator("#search-results .search-excerpt").inner_text()
@@ -236,11 +251,11 @@ def test_query_round_trips_through_the_url(served, new_page):
 def test_facets_filter_and_sort(served, new_page):
     page = open_search(new_page, served["ranged"], "灯塔")
     years = page.eval_on_selector_all("#search-year option", "os => os.map(o => o.textContent)")
-    assert years == ["全部年份", "2017（3）", "2016（1）"]
+    assert years == ["全部年份", "2021（1）", "2018（1）", "2017（3）", "2016（1）"]
     page.select_option("#search-year", "2017")
     settle(page)
     assert result_slugs(page) == ["s09", "s11", "s10"]
-    assert page.inner_text("#search-status") == "找到 3 篇文章（筛选前 5 篇）。"
+    assert page.inner_text("#search-status") == "找到 3 篇文章（筛选前 7 篇）。"
 
     page.click("#search-facets summary")
     page.wait_for_function("document.querySelectorAll('#search-tag option').length > 1")
@@ -275,6 +290,7 @@ def test_facets_filter_and_sort(served, new_page):
 
 def test_more_results_and_keyboard(served, new_page):
     page = open_search(new_page, served["ranged"])
+    page.evaluate("document.activeElement.blur()")  # the box has focus on an empty page
     page.locator("body").press("/")
     assert page.evaluate("document.activeElement.id") == "search-q"
     page.keyboard.type("海风")
@@ -307,8 +323,11 @@ def test_more_results_and_keyboard(served, new_page):
     # a result link leads to the article under the sub-path
     type_query(page, "段简")
     page.click("#search-results .entry-title a")
-    page.wait_for_url("**/sub/dir/2021/03/s01/")
+    page.wait_for_url("**/sub/dir/2021/03/s01/#h=*")
     assert page.locator("h1").inner_text() == "简单的测试"
+    # the query is highlighted on the article reached from the result
+    page.wait_for_selector(".article-body mark")
+    assert page.locator(".article-body mark").all_inner_texts() == ["段简", "段简"]
     assert page.errors == []
 
 
@@ -330,9 +349,10 @@ def test_a_query_downloads_only_its_files(served, new_page):
     fetched = []
     page.on("request", lambda r: "/search/" in r.url and fetched.append(unquote(urlsplit(r.url).path)))
     type_query(page, "段简")
-    names = sorted({p.split("/search/", 1)[1] for p in fetched} - {""})
-    assert names[:3] == ["d/0.json.gz", "lengths.json.gz", "manifest.json"]
-    assert [n for n in names if n.startswith("p/")] and [n for n in names if n.startswith("t/")]
+    names = sorted({p.split("/search/", 1)[1].split("/", 1)[-1] for p in fetched} - {""})
+    kinds = sorted({n.split("/")[0] for n in names})
+    assert kinds == ["d", "k", "lengths.json.gz", "manifest.json", "p", "t"]
+    assert len([n for n in names if n.startswith("k/")]) == 1  # one key: one directory
     assert "facets.json.gz" not in names  # only loaded when filtering by account or tag
 
 
@@ -341,10 +361,34 @@ def test_search_works_with_page_relative_links(tmp_path, new_page):
     servers = Servers(www, _Quiet)
     try:
         page = open_search(new_page, servers.urls[0], "灯塔")
-        assert result_slugs(page) == ["s08", "s09", "s11", "s10", "s07"]
+        assert result_slugs(page) == ["s08", "s09", "s11", "s10", "s06", "s07", "s14"]
         assert page.get_attribute("#search", "data-index") == "../search/"
         page.click("#search-results .entry-title a")
-        page.wait_for_url("**/sub/dir/2016/04/s08/")
+        page.wait_for_url("**/sub/dir/2016/04/s08/#h=*")
         assert page.errors == []
     finally:
         servers.close()
+
+
+def test_typed_queries_enter_history_and_empty_results_name_the_term(served, new_page):
+    page = open_search(new_page, served["ranged"], "灯塔")
+    type_query(page, "海风")
+    type_query(page, "段简")
+    page.go_back()
+    page.wait_for_function("document.getElementById('search-q').value === '海风'")
+    settle(page)
+    assert page.inner_text("#search-status") == "找到 11 篇文章。"
+    page.go_back()
+    page.wait_for_function("document.getElementById('search-q').value === '灯塔'")
+    settle(page)
+    assert result_slugs(page)[0] == "s08"
+    page.go_forward()
+    page.wait_for_function("document.getElementById('search-q').value === '海风'")
+    settle(page)
+
+    type_query(page, "海风 不存在")
+    assert page.inner_text("#search-status") == "没有文章包含“不存在”。"
+    type_query(page, "海风 段简")
+    assert page.inner_text("#search-status") == \
+        "没有同时包含“海风”和“段简”的文章（“海风” 11 篇，“段简” 1 篇）。"
+    assert page.errors == []

@@ -1,4 +1,4 @@
-"""The search tokenizer against the shared case table (search.js is checked against the same)."""
+"""The search text rules against the shared case table (search.js is checked against the same)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.search import tokenizer
-from generator.search.query import parse
+from generator.search import postings, tokenizer
+from generator.search.query import cover, key_of
 
 CASES = json.loads((Path(__file__).parent.parent / "fixtures" / "search_site" /
                     "tokenizer_cases.json").read_text(encoding="utf-8"))
@@ -21,35 +21,21 @@ def test_fold(text, folded):
     assert tokenizer.fold(text) == folded
 
 
-@pytest.mark.parametrize("case", CASES["tokens"], ids=lambda c: c["text"][:12])
-def test_tokens(case):
-    assert tokenizer.token_list(case["text"], case["title"]) == case["tokens"]
+@pytest.mark.parametrize("query, terms", CASES["terms"])
+def test_terms(query, terms):
+    assert tokenizer.terms(query) == terms
 
 
-@pytest.mark.parametrize("run, bigrams", CASES["cover"])
-def test_cover(run, bigrams):
-    assert [list(b) for b in tokenizer.cover(run)] == bigrams
+@pytest.mark.parametrize("units, key, shards, shard", CASES["keys"])
+def test_keys_and_shards(units, key, shards, shard):
+    assert key_of(units) == key
+    assert postings.shard_of(key, shards) == shard
 
 
-@pytest.mark.parametrize("query, terms", CASES["parse"])
-def test_parse(query, terms):
-    assert [[t.kind, t.text] for t in parse(query)] == terms
-
-
-@pytest.mark.parametrize("token, key, fnv, shards, shard", CASES["shard"])
-def test_shard(token, key, fnv, shards, shard):
-    assert tokenizer.shard_key(token) == key
-    assert tokenizer.fnv1a(key) == fnv
-    assert tokenizer.shard_of(token, shards) == shard
-
-
-def test_cover_pins_every_character():
-    for n in range(2, 12):
-        run = "".join(chr(0x4E00 + i) for i in range(n))
-        picked = tokenizer.cover(run)
-        covered = {o + k for _, o in picked for k in (0, 1)}
-        assert covered == set(range(n))
-        assert len(picked) == n // 2 + n % 2
+@pytest.mark.parametrize("n, starts", CASES["cover"])
+def test_cover_pins_every_code_unit(n, starts):
+    assert cover(n) == starts
+    assert {s + k for s in starts for k in (0, 1)} == set(range(n))
 
 
 TEXT = st.text(st.sampled_from(
@@ -64,11 +50,8 @@ def test_fold_keeps_utf16_length(text):
     assert tokenizer.fold(shown) == tokenizer.fold(text)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(TEXT)
-def test_token_offsets_point_at_the_token(text):
-    folded = tokenizer.fold(text)
-    utf16 = folded.encode("utf-16-le")
-    for token, offsets in tokenizer.tokens(folded, title=True).items():
-        for at in offsets:
-            assert utf16[2 * at: 2 * at + 2 * tokenizer.units(token)].decode("utf-16-le") == token
+def test_terms_hold_no_space(query):
+    for term in tokenizer.terms(query):
+        assert term and not set(term) & set(tokenizer.SPACE)

@@ -7,22 +7,28 @@
 (function () {
   "use strict";
 
-  /* ---------------------------------------------------------------- tokenizer */
+  /* ------------------------------------------------------------------ folding */
 
   var CJK_RANGES = [
     [0x3005, 0x3007], [0x3021, 0x3029], [0x3038, 0x303B], [0x3040, 0x30FF],
     [0x31F0, 0x31FF], [0x3400, 0x4DBF], [0x4E00, 0x9FFF], [0xAC00, 0xD7AF],
     [0xF900, 0xFAFF], [0x20000, 0x323AF]
   ];
-  var MAX_WORD = 40;
-  var KEY_CHARS = 2;
   var WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+  /* tokenizer.SPACE: what separates terms; no indexed pair spans one. */
+  var SPACE = "\u0000\t\n\u000b\u000c\r\u001c\u001d\u001e\u001f \u0085\u00a0\u1680\u2000\u2001" +
+    "\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
+  var SPACES = new RegExp("[" + SPACE + "]+");
 
   function isCJK(cp) {
     for (var i = 0; i < CJK_RANGES.length; i++) {
       if (cp >= CJK_RANGES[i][0] && cp <= CJK_RANGES[i][1]) return true;
     }
     return false;
+  }
+
+  function wordOrCJK(ch) {
+    return isCJK(ch.codePointAt(0)) || WORD_CHAR.test(ch);
   }
 
   /* Lowercase code point by code point; a code point whose lowercase is longer stays as it is. */
@@ -43,7 +49,7 @@
     for (var ch of s) {
       var m = ch.normalize("NFKC");
       out += m !== ch && m.length === ch.length && Array.from(m).length === 1 &&
-        (classOf(ch) || classOf(m)) ? m : ch;
+        (wordOrCJK(ch) || wordOrCJK(m)) ? m : ch;
     }
     return out;
   }
@@ -57,93 +63,41 @@
     return foldNormalized(s.normalize("NFC"));
   }
 
-  function classOf(ch) {
-    if (isCJK(ch.codePointAt(0))) return "c";
-    return WORD_CHAR.test(ch) ? "w" : "";
-  }
-
-  /* [kind "c" | "w", UTF-16 offset, text] of each run of folded text. */
-  function runs(folded) {
-    var out = [], kind = "", start = 0, at = 0, buf = "";
-    for (var ch of folded) {
-      var k = classOf(ch);
-      if (k !== kind) {
-        if (kind) out.push([kind, start, buf]);
-        kind = k; start = at; buf = "";
-      }
-      if (k) buf += ch;
-      at += ch.length;
-    }
-    if (kind) out.push([kind, start, buf]);
-    return out;
-  }
-
-  /* Index tokens of folded text: {token: [offsets]} (mirrors tokenizer.tokens). */
-  function tokens(folded, title) {
-    var out = new Map();
-    function add(tok, at) {
-      if (!out.has(tok)) out.set(tok, []);
-      out.get(tok).push(at);
-    }
-    runs(folded).forEach(function (r) {
-      var chars = Array.from(r[2]);
-      if (r[0] === "w") {
-        if (chars.length <= MAX_WORD) add(r[2], r[1]);
-        return;
-      }
-      var at = r[1], offs = [];
-      chars.forEach(function (ch) { offs.push(at); at += ch.length; });
-      for (var i = 0; i + 1 < chars.length; i++) add(chars[i] + chars[i + 1], offs[i]);
-      if (title) chars.forEach(function (ch, j) { add(ch, offs[j]); });
+  /* Query → its folded terms, without repeats; every one must occur. */
+  function terms(query) {
+    var out = [];
+    fold(query).split(SPACES).forEach(function (t) {
+      if (t && out.indexOf(t) < 0) out.push(t);
     });
     return out;
   }
 
-  function tokenList(text, title) {
-    var pairs = [];
-    tokens(fold(text), title).forEach(function (ats, tok) {
-      ats.forEach(function (at) { pairs.push([tok, at]); });
-    });
-    return pairs.sort(function (a, b) {
-      return a[1] - b[1] || Array.from(a[0]).length - Array.from(b[0]).length ||
-        (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-    });
+  /* Key of one or two UTF-16 code units; the shard it is filed in. */
+  function keyOf(s) {
+    return s.length === 1 ? s.charCodeAt(0) : s.charCodeAt(0) * 65536 + s.charCodeAt(1);
   }
 
-  /* Bigrams at code points 0, 2, 4, … (and the last one for odd lengths) with UTF-16 offsets. */
-  function cover(run) {
-    var chars = Array.from(run), offs = [], at = 0, picks = [];
-    chars.forEach(function (ch) { offs.push(at); at += ch.length; });
-    for (var i = 0; i + 1 < chars.length; i += 2) picks.push(i);
-    if (chars.length % 2 === 1) picks.push(chars.length - 2);
-    return picks.map(function (j) { return [chars[j] + chars[j + 1], offs[j]]; });
+  function shardOf(key, shards) {
+    return (Math.imul(key | 0, 0x9E3779B1 | 0) >>> 0) % shards;
   }
 
-  function shardKey(tok) {
-    return isCJK(tok.codePointAt(0)) ? tok : Array.from(tok).slice(0, KEY_CHARS).join("");
+  /* Starts of the pairs that pin down a term of N ≥ 2 code units: 0, 2, 4, … and n − 2. */
+  function cover(n) {
+    var out = [];
+    for (var i = 0; i + 1 < n; i += 2) out.push(i);
+    if (out[out.length - 1] !== n - 2) out.push(n - 2);
+    return out;
   }
 
-  function fnv1a(s) {
-    var bytes = new TextEncoder().encode(s), h = 0x811C9DC5;
-    for (var i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
-    return h >>> 0;
-  }
-
-  function shardOf(tok, shards) {
-    return fnv1a(shardKey(tok)) % shards;
-  }
-
-  /* Query → terms {kind: "phrase" | "char" | "word", text}, without repeats. */
-  function parse(query) {
-    var terms = [], seen = new Set();
-    runs(fold(query)).forEach(function (r) {
-      var kind = r[0] === "w" ? "word" : Array.from(r[2]).length === 1 ? "char" : "phrase";
-      if (!seen.has(kind + "\0" + r[2])) {
-        seen.add(kind + "\0" + r[2]);
-        terms.push({ kind: kind, text: r[2] });
-      }
-    });
-    return terms;
+  /* Every integer of a varint stream (LEB128, low bits first). */
+  function varints(bytes) {
+    var out = [], value = 0, scale = 1;
+    for (var i = 0; i < bytes.length; i++) {
+      var b = bytes[i];
+      value += (b & 0x7F) * scale;
+      if (b & 0x80) { scale *= 128; } else { out.push(value); value = 0; scale = 1; }
+    }
+    return out;
   }
 
   /* ------------------------------------------------------------------- index */
@@ -151,42 +105,122 @@
   var K1 = 1.2, B = 0.75, TITLE_BOOST = 2.0;
   var LENGTH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 
-  async function readJSON(url, init) {
+  /* Bytes of URL, inflated when stored gzipped (and served as they are). */
+  async function readBytes(url, init) {
     var res = await fetch(url, init);
     if (!res.ok) throw new Error(res.status + " " + url);
     var bytes = new Uint8Array(await res.arrayBuffer());
-    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {  // stored gzipped, served as it is
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
       var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
       bytes = new Uint8Array(await new Response(stream).arrayBuffer());
     }
-    return JSON.parse(new TextDecoder().decode(bytes));
+    return bytes;
   }
 
-  /* Postings → Map doc → [title offsets, body offsets]. */
-  function decode(ints) {
-    var out = new Map(), i = 0, doc = -1;
-    while (i < ints.length) {
-      doc += ints[i];
-      var head = ints[i + 1], fields = [[], []];
-      i += 2;
-      var counts = [head & 1 ? ints[i++] : 0, head >> 1];
-      for (var f = 0; f < 2; f++) {
-        for (var at = 0, n = 0; n < counts[f]; n++) {
-          at += ints[i++];
-          fields[f].push(at);
-        }
-      }
-      out.set(doc, fields);
+  async function readJSON(url, init) {
+    return JSON.parse(new TextDecoder().decode(await readBytes(url, init)));
+  }
+
+  /* One segment: its files live in BASE + name + "/" and are fetched with ?v=<its version>. */
+  function Segment(index, info) {
+    this.index = index;
+    this.info = info;
+    this.base = index.base + info.name + "/";
+    this.ids = info.ids;  // null: local doc i is global doc i
+    this.dirs = new Map();
+    this.postings = new Map();
+  }
+
+  Segment.prototype.gid = function (local) { return this.ids ? this.ids[local] : local; };
+
+  Segment.prototype.file = function (path, reader) {
+    var cache = this.index.cache, url = this.base + path + "?v=" + this.info.v;
+    if (!cache.has(url)) {
+      var p = (reader || readJSON)(url).catch(function (err) { cache.delete(url); throw err; });
+      cache.set(url, p);
     }
-    return out;
-  }
+    return cache.get(url);
+  };
 
-  function verify(lists, offsets) {
-    var sets = lists.slice(1).map(function (ps) { return new Set(ps); });
-    return lists[0].filter(function (p) {
-      return sets.every(function (s, j) { return s.has(p + offsets[j + 1]); });
+  /* Directory entry of KEY: [docs, offset, postings bytes, positions bytes], or null. */
+  Segment.prototype.where = async function (key) {
+    var n = shardOf(key, this.info.shards);
+    if (!this.dirs.has(n)) {
+      var self = this;
+      this.dirs.set(n, this.file("k/" + n + ".bin", readBytes).then(function (bytes) {
+        var ints = varints(bytes), map = new Map(), k = 0, at = 0;
+        for (var i = 1; i < 1 + 4 * ints[0]; i += 4) {
+          k += ints[i];
+          map.set(k, [ints[i + 1], at, ints[i + 2], ints[i + 3]]);
+          at += ints[i + 2] + ints[i + 3];
+        }
+        return map;
+      }).catch(function (err) { self.dirs.delete(n); throw err; }));
+    }
+    var dir = await this.dirs.get(n);
+    return dir.get(key) || null;
+  };
+
+  /* Map local doc → {t: title count, b: other count} of KEY (positions: p, when WITH). */
+  Segment.prototype.entries = async function (key, withPositions) {
+    var have = this.postings.get(key);
+    if (have && (!withPositions || have.positions)) return have.docs;
+    var w = await this.where(key), docs = new Map();
+    if (w) {
+      var n = shardOf(key, this.info.shards), end = w[1] + w[2] + (withPositions ? w[3] : 0);
+      var bytes = await this.index.range(this.base + "p/" + n + ".bin?v=" + this.info.v, w[1], end);
+      var ints = varints(bytes.subarray(0, w[2])), i = 0, doc = -1;
+      for (var j = 0; j < w[0]; j++) {
+        doc += ints[i];
+        var head = ints[i + 1];
+        i += 2;
+        docs.set(doc, { t: head & 1 ? ints[i++] : 0, b: Math.floor(head / 2) });
+      }
+      if (withPositions) {
+        var ps = varints(bytes.subarray(w[2])), k = 0;
+        docs.forEach(function (e) {
+          var at = 0, list = [];
+          for (var c = 0; c < e.t + e.b; c++) { at += ps[k++]; list.push(at); }
+          e.p = list;
+        });
+      }
+    }
+    this.postings.set(key, { docs: docs, positions: withPositions });
+    return docs;
+  };
+
+  /* Map local doc → [title matches, other matches] of TERM in this segment. */
+  Segment.prototype.matches = async function (term) {
+    var out = new Map(), self = this;
+    if (term.length <= 2) {
+      (await this.entries(keyOf(term))).forEach(function (e, d) { out.set(d, [e.t, e.b]); });
+      return out;
+    }
+    var starts = cover(term.length);
+    var keys = starts.map(function (s) { return keyOf(term.slice(s, s + 2)); });
+    var lists = await Promise.all(keys.map(function (k) { return self.entries(k); }));
+    var docs = [];
+    lists[0].forEach(function (_, d) {
+      if (lists.every(function (l) { return l.has(d); })) docs.push(d);
     });
-  }
+    if (!docs.length) return out;
+    lists = await Promise.all(keys.map(function (k) { return self.entries(k, true); }));
+    docs.forEach(function (d) {
+      var first = lists[0].get(d), rest = lists.slice(1).map(function (l) { return new Set(l.get(d).p); });
+      var t = 0, b = 0;
+      first.p.forEach(function (p, rank) {
+        for (var j = 0; j < rest.length; j++) if (!rest[j].has(p + starts[j + 1])) return;
+        if (rank < first.t) t++; else b++;
+      });
+      if (t || b) out.set(d, [t, b]);
+    });
+    return out;
+  };
+
+  Segment.prototype.doc = async function (local) {
+    var chunk = this.info.chunk;
+    return (await this.file("d/" + Math.floor(local / chunk) + ".json.gz")).docs[local % chunk];
+  };
 
   function Index(base) {
     this.base = base;
@@ -198,99 +232,72 @@
   Index.prototype.open = async function () {
     if (!this.manifest) {
       var m = await readJSON(this.base + "manifest.json", { cache: "no-cache" });
-      if (m.format !== "wenji-search" || m.version !== 1) throw new Error("unknown index format");
-      this.manifest = m;
+      if (m.format !== "wenji-search" || m.version !== 2) throw new Error("unknown index format");
+      var self = this;
+      this.segments = m.segments.map(function (info) { return new Segment(self, info); });
+      // the segment and local doc that hold each global doc now: the newest that defines it
+      this.seg = new Int16Array(m.docs).fill(-1);
+      this.local = new Int32Array(m.docs);
+      this.segments.forEach(function (s, n) {
+        for (var i = 0; i < s.info.docs; i++) { self.seg[s.gid(i)] = n; self.local[s.gid(i)] = i; }
+        (s.info.gone || []).forEach(function (g) { self.seg[g] = -1; });
+      });
       this.dated = m.years.reduce(function (n, y) { return n + y[2]; }, 0);
+      this.manifest = m;
     }
     return this.manifest;
   };
 
-  Index.prototype.url = function (path) {
-    return this.base + path + "?v=" + encodeURIComponent(this.manifest.build);
-  };
-
-  Index.prototype.file = function (path) {
-    if (!this.cache.has(path)) {
-      var self = this;
-      var p = readJSON(this.url(path)).catch(function (err) { self.cache.delete(path); throw err; });
-      this.cache.set(path, p);
-    }
-    return this.cache.get(path);
-  };
-
-  Index.prototype.shard = async function (n) {
-    return (await this.file("p/" + n + ".json.gz")).t;
+  Index.prototype.facets = function () {
+    return this.segments[0].file("facets.json.gz");
   };
 
   Index.prototype.lengths = async function () {
     if (!this._lengths) {
-      var q = (await this.file("lengths.json.gz")).q, out = new Float64Array(q.length);
-      for (var i = 0; i < q.length; i++) out[i] = Math.pow(2, LENGTH_ALPHABET.indexOf(q[i]) / 3) - 1;
+      var self = this, m = this.manifest;
+      var codes = await Promise.all(this.segments.map(function (s) { return s.file("lengths.json.gz"); }));
+      var out = new Float64Array(m.docs), live = 0, sum = 0;
+      for (var g = 0; g < m.docs; g++) {
+        var n = self.seg[g];
+        if (n < 0) continue;
+        out[g] = Math.pow(2, LENGTH_ALPHABET.indexOf(codes[n].q[self.local[g]]) / 3) - 1;
+        live += 1;
+        sum += out[g];
+      }
       this._lengths = out;
+      this.live = live;
+      this.avgdl = (live ? sum / live : 0) || 1;
     }
     return this._lengths;
   };
 
-  Index.prototype.facets = function () {
-    return this.file("facets.json.gz");
+  Index.prototype.doc = function (gid) {
+    return this.segments[this.seg[gid]].doc(this.local[gid]);
   };
 
-  Index.prototype.doc = async function (i) {
-    var chunk = this.manifest.chunk;
-    return (await this.file("d/" + Math.floor(i / chunk) + ".json.gz")).docs[i % chunk];
-  };
-
-  Index.prototype.postings = async function (tok) {
-    var ints = (await this.shard(shardOf(tok, this.manifest.shards)))[tok];
-    return ints ? decode(ints) : new Map();
-  };
-
-  /* Map doc → [title offsets, body offsets] of every match of TERM. */
+  /* Map global doc → [title matches, other matches] of TERM over the live documents. */
   Index.prototype.matches = async function (term) {
-    var out = new Map();
-    if (term.kind === "char") {
-      (await this.postings(term.text)).forEach(function (f, d) { if (f[0].length) out.set(d, [f[0], []]); });
-      return out;
-    }
-    if (term.kind === "word") {
-      var chars = Array.from(term.text);
-      if (chars.length > MAX_WORD) return out;
-      var shard = await this.shard(shardOf(term.text, this.manifest.shards));
-      var exact = chars.length < KEY_CHARS;
-      Object.keys(shard).sort().forEach(function (tok) {
-        if (tok !== term.text && (exact || !tok.startsWith(term.text))) return;
-        decode(shard[tok]).forEach(function (f, d) {
-          var old = out.get(d) || [[], []];
-          out.set(d, [old[0].concat(f[0]).sort(numeric), old[1].concat(f[1]).sort(numeric)]);
-        });
+    var self = this, out = new Map();
+    var parts = await Promise.all(this.segments.map(function (s) { return s.matches(term); }));
+    parts.forEach(function (found, n) {
+      var s = self.segments[n];
+      found.forEach(function (m, local) {
+        var g = s.gid(local);
+        if (self.seg[g] === n && self.local[g] === local) out.set(g, m);
       });
-      return out;
-    }
-    var cov = cover(term.text), self = this;
-    var lists = await Promise.all(cov.map(function (c) { return self.postings(c[0]); }));
-    var offsets = cov.map(function (c) { return c[1]; });
-    var smallest = lists.reduce(function (a, b) { return b.size < a.size ? b : a; });
-    smallest.forEach(function (_, d) {
-      if (!lists.every(function (l) { return l.has(d); })) return;
-      var found = [0, 1].map(function (f) {
-        return verify(lists.map(function (l) { return l.get(d)[f]; }), offsets);
-      });
-      if (found[0].length || found[1].length) out.set(d, found);
     });
     return out;
   };
 
-  function numeric(a, b) { return a - b; }
-
-  /* Every doc matching all terms of QUERY: [{doc, matches, titleHits, score}], unordered. */
+  /* Every doc holding all terms of QUERY: {terms, counts (docs per term), hits}, unordered. */
   Index.prototype.search = async function (query) {
     await this.open();
-    var terms = parse(query), self = this;
-    if (!terms.length) return { terms: terms, hits: [] };
-    var found = await Promise.all(terms.map(function (t) { return self.matches(t); }));
-    var lengths = await this.lengths(), m = this.manifest, avgdl = m.avgdl || 1;
+    var ts = terms(query), self = this;
+    if (!ts.length) return { terms: ts, counts: [], hits: [] };
+    var found = await Promise.all(ts.map(function (t) { return self.matches(t); }));
+    var lengths = await this.lengths(), avgdl = this.avgdl, live = this.live;
     var idfs = found.map(function (f) {
-      return Math.log(1 + (m.docs - f.size + 0.5) / (f.size + 0.5));
+      return Math.log(1 + (live - f.size + 0.5) / (f.size + 0.5));
     });
     var hits = [];
     found[0].forEach(function (_, d) {
@@ -298,13 +305,12 @@
       var hit = { doc: d, matches: found.map(function (f) { return f.get(d); }), titleHits: 0, score: 0 };
       var norm = K1 * (1 - B + B * lengths[d] / avgdl);
       hit.matches.forEach(function (mt, j) {
-        if (mt[0].length) { hit.titleHits += 1; hit.score += TITLE_BOOST * idfs[j]; }
-        var tf = mt[1].length;
-        if (tf) hit.score += idfs[j] * tf * (K1 + 1) / (tf + norm);
+        if (mt[0]) { hit.titleHits += 1; hit.score += TITLE_BOOST * idfs[j]; }
+        if (mt[1]) hit.score += idfs[j] * mt[1] * (K1 + 1) / (mt[1] + norm);
       });
       hits.push(hit);
     });
-    return { terms: terms, hits: hits };
+    return { terms: ts, counts: found.map(function (f) { return f.size; }), hits: hits };
   };
 
   function order(hits, sort, dated) {
@@ -320,39 +326,34 @@
     });
   }
 
-  /* Code units [start, end) of text file FILE, by an HTTP Range request when the server allows. */
-  Index.prototype.units = async function (file, start, end) {
-    var path = "t/" + file + ".bin", bytes;
-    if (this.whole.has(path)) {
-      bytes = (await this.whole.get(path)).subarray(2 * start, 2 * end);
-    } else {
-      var res = await fetch(this.url(path), { headers: { Range: "bytes=" + 2 * start + "-" + (2 * end - 1) } });
-      if (!res.ok) throw new Error(res.status + " " + path);
-      if (res.status === 206) {
-        bytes = new Uint8Array(await res.arrayBuffer());
-      } else {  // the server sent the whole file: keep it for the next excerpts
-        var whole = res.arrayBuffer().then(function (b) { return new Uint8Array(b); });
-        this.whole.set(path, whole);
-        bytes = (await whole).subarray(2 * start, 2 * end);
-      }
-    }
+  /* Bytes [start, end) of URL, by an HTTP Range request when the server allows. */
+  Index.prototype.range = async function (url, start, end) {
+    if (end <= start) return new Uint8Array(0);
+    if (this.whole.has(url)) return (await this.whole.get(url)).subarray(start, end);
+    var res = await fetch(url, { headers: { Range: "bytes=" + start + "-" + (end - 1) } });
+    if (!res.ok) throw new Error(res.status + " " + url);
+    if (res.status === 206) return new Uint8Array(await res.arrayBuffer());
+    // the server sent the whole file: keep it for the next reads
+    var whole = res.arrayBuffer().then(function (b) { return new Uint8Array(b); });
+    this.whole.set(url, whole);
+    return (await whole).subarray(start, end);
+  };
+
+  /* Code units [start, end) of text file FILE of segment SEG. */
+  Index.prototype.units = async function (seg, file, start, end) {
+    var s = this.segments[seg];
+    var bytes = await this.range(s.base + "t/" + file + ".bin?v=" + s.info.v, 2 * start, 2 * end);
     return new TextDecoder("utf-16le").decode(bytes.subarray(0, bytes.length & ~1));
   };
 
   /* ---------------------------------------------------------------- highlight */
 
-  /* Ranges [start, end) in FOLDED text where the terms occur (words at word starts only). */
-  function findRanges(folded, terms, withChars) {
+  /* Ranges [start, end) in FOLDED text where the terms occur, merged where they touch. */
+  function findRanges(folded, ts) {
     var ranges = [];
-    terms.forEach(function (t) {
-      if (t.kind === "char" && !withChars) return;
-      for (var at = folded.indexOf(t.text); at >= 0; at = folded.indexOf(t.text, at + 1)) {
-        if (t.kind === "word" && at > 0 && classOf(String.fromCodePoint(folded.codePointAt(at - 1))) === "w") continue;
-        if (t.kind === "word" && Array.from(t.text).length < KEY_CHARS) {
-          var after = folded.codePointAt(at + t.text.length);
-          if (after !== undefined && classOf(String.fromCodePoint(after)) === "w") continue;
-        }
-        ranges.push([at, at + t.text.length]);
+    ts.forEach(function (t) {
+      for (var at = folded.indexOf(t); at >= 0; at = folded.indexOf(t, at + 1)) {
+        ranges.push([at, at + t.length]);
       }
     });
     ranges.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
@@ -380,23 +381,63 @@
   }
 
   /* Append the NFC form of TITLE with the terms highlighted. */
-  function markTitle(node, title, terms) {
+  function markTitle(node, title, ts) {
     var shown = title.normalize("NFC");
-    appendMarked(node, shown, findRanges(foldNormalized(shown), terms, true));
+    appendMarked(node, shown, findRanges(foldNormalized(shown), ts));
   }
 
   var api = {
-    fold: fold, foldNormalized: foldNormalized, lowerEach: lowerEach, runs: runs, tokens: tokens, tokenList: tokenList,
-    cover: cover, shardKey: shardKey, fnv1a: fnv1a, shardOf: shardOf, parse: parse,
-    decode: decode, order: order, findRanges: findRanges, Index: Index
+    fold: fold, foldNormalized: foldNormalized, lowerEach: lowerEach, terms: terms, keyOf: keyOf,
+    shardOf: shardOf, cover: cover, varints: varints, order: order, findRanges: findRanges,
+    appendMarked: appendMarked, Index: Index
   };
   window.WenjiSearch = api;
 
   /* ----------------------------------------------------------------------- UI */
 
+  /* ------------------------------------------------- article page: highlight */
+
+  var HIGHLIGHT = "#h=";
+
+  /* On an article reached from a result (#h=<query>), mark the query's terms in the body. */
+  function highlightArticle() {
+    var body = document.querySelector(".article-body"), title = document.getElementById("article-title");
+    if (!body || location.hash.indexOf(HIGHLIGHT) !== 0) return;
+    var ts = terms(decodeURIComponent(location.hash.slice(HIGHLIGHT.length)));
+    if (!ts.length) return;
+    var first = null;
+    [title, body].forEach(function (root) {
+      if (!root) return;
+      var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT), nodes = [];
+      for (var n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
+      nodes.forEach(function (node) {
+        var text = node.nodeValue.normalize("NFC"), ranges = findRanges(foldNormalized(text), ts);
+        if (!ranges.length || node.parentNode.closest("script, style, mark")) return;
+        var frag = document.createDocumentFragment(), at = 0;
+        ranges.forEach(function (r) {
+          frag.appendChild(document.createTextNode(text.slice(at, r[0])));
+          var mark = document.createElement("mark");
+          mark.className = "search-hit-mark";
+          mark.textContent = text.slice(r[0], r[1]);
+          frag.appendChild(mark);
+          if (!first && root === body) first = mark;
+          at = r[1];
+        });
+        frag.appendChild(document.createTextNode(text.slice(at)));
+        node.parentNode.replaceChild(frag, node);
+      });
+    });
+    if (first) first.scrollIntoView({ block: "center" });
+  }
+
   var PAGE = 10;
   var root = document.getElementById("search");
-  if (!root) return;
+  if (!root) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", highlightArticle);
+    else highlightArticle();
+    window.addEventListener("hashchange", highlightArticle);
+    return;
+  }
 
   var el = {
     form: root.querySelector(".search-form"),
@@ -415,7 +456,9 @@
   var index = new Index(new URL(root.dataset.index || "./", location.href).href);
   api.index = index;
   var state = { q: "", terms: [], hits: [], list: [], shown: 0, facets: null, yearOf: null };
-  var runNo = 0, timer = 0;
+  var runNo = 0, timer = 0, shownAt = 0;
+  var KEEP_AFTER = 1000;
+  /* A query shown this long (ms), or submitted with Enter, gets its own history entry. */
 
   function params() {
     var p = new URLSearchParams(location.search);
@@ -423,15 +466,21 @@
              account: p.get("account") || "", tag: p.get("tag") || "" };
   }
 
-  function writeURL() {
+  /* Put the query and filters in the URL: a new history entry when the query changed after
+   * the previous one was submitted or shown for a while (so Back returns to it). */
+  function writeURL(how) {
     var p = new URLSearchParams();
     if (el.q.value) p.set("q", el.q.value);
     [["sort", el.sort.value === "relevance" ? "" : el.sort.value], ["year", el.year.value],
      ["account", el.account.value], ["tag", el.tag.value]].forEach(function (kv) {
       if (kv[1]) p.set(kv[0], kv[1]);
     });
-    var s = p.toString();
-    history.replaceState(null, "", s ? "?" + s : location.pathname);
+    var s = p.toString(), url = s ? "?" + s : location.pathname;
+    var before = new URLSearchParams(location.search).get("q") || "";
+    var keep = before && before !== el.q.value && how !== "pop" &&
+      (how === "submit" || Date.now() - shownAt >= KEEP_AFTER);
+    if (keep) history.pushState(null, "", url);
+    else history.replaceState(null, "", url);
   }
 
   function setSelect(select, value) {
@@ -447,15 +496,15 @@
 
   function schedule() {
     clearTimeout(timer);
-    timer = setTimeout(run, 220);
+    timer = setTimeout(function () { run("typed"); }, 220);
   }
 
-  async function run() {
+  async function run(how) {
     clearTimeout(timer);
     var no = ++runNo, q = el.q.value;
-    writeURL();
+    writeURL(how);
     document.title = (q.trim() ? "“" + q.trim() + "” · " : "") + baseTitle;
-    if (!parse(q).length) {
+    if (!terms(q).length) {
       state.hits = []; state.terms = []; state.q = q;
       el.results.textContent = ""; el.more.hidden = true; el.tools.hidden = true;
       status(q.trim() ? "请输入中文词句或英文单词。" : "");
@@ -466,8 +515,9 @@
       var found = await index.search(q);
       if (wantsFacets()) await loadFacets();
       if (no !== runNo) return;
-      state.q = q; state.terms = found.terms; state.hits = found.hits;
+      state.q = q; state.terms = found.terms; state.hits = found.hits; state.counts = found.counts;
       await refresh(no);
+      shownAt = Date.now();
     } catch (err) {
       if (no === runNo) status("搜索索引加载失败（" + err.message + "）。");
     }
@@ -547,8 +597,18 @@
     el.tools.hidden = state.hits.length === 0;
     var n = state.list.length;
     var filtered = n !== state.hits.length ? "（筛选前 " + state.hits.length + " 篇）" : "";
-    status(n ? "找到 " + n + " 篇文章" + filtered + "。" : "没有找到包含“" + state.q.trim() + "”的文章" + filtered + "。");
+    status(n ? "找到 " + n + " 篇文章" + filtered + "。" : nothing() + filtered + "。");
     await showMore(no, false);
+  }
+
+  /* Why nothing was found: the terms no article holds, or that the terms never meet. */
+  function nothing() {
+    var ts = state.terms, quote = function (t) { return "“" + t + "”"; };
+    if (ts.length < 2) return "没有找到包含“" + state.q.trim() + "”的文章";
+    var missing = ts.filter(function (t, i) { return !state.counts[i]; });
+    if (missing.length) return "没有文章包含" + missing.map(quote).join("、");
+    return "没有同时包含" + ts.map(quote).join("和") + "的文章（" +
+      ts.map(function (t, i) { return quote(t) + " " + state.counts[i] + " 篇"; }).join("，") + "）";
   }
 
   async function showMore(no, focus) {
@@ -586,7 +646,7 @@
       var holder = it.h2;
       if (target.origin === siteRoot.origin) {
         holder = document.createElement("a");
-        holder.href = target.href;
+        holder.href = target.href + HIGHLIGHT + encodeURIComponent(state.q.trim());
         it.h2.appendChild(holder);
       }
       markTitle(holder, title, state.terms);
@@ -645,22 +705,37 @@
     el.tag.focus();
   }
 
-  var BEFORE = 40, WINDOW = 140;
+  var BEFORE = 40, WINDOW = 140, FIRST_READ = 1024;
 
+  /* A window of the body around the first match: the body is read from its start, a small
+   * part first and the rest only when the match lies further on. */
   async function fillExcerpt(it, doc) {
-    var x = doc.x, anchor = -1;
-    it.hit.matches.forEach(function (m) { if (anchor < 0 && m[1].length) anchor = m[1][0]; });
+    var x = doc.x, seg = index.seg[it.hit.doc];
+    if (!x[2]) return;  // an empty body
+    var head = Math.min(x[2], FIRST_READ), text = await index.units(seg, x[0], x[1], x[1] + head);
+    var anchor = firstMatch(foldNormalized(text));
+    if (anchor < 0 && head < x[2]) {
+      text += await index.units(seg, x[0], x[1] + head, x[1] + x[2]);
+      anchor = firstMatch(foldNormalized(text));
+    }
     var from = anchor < 0 ? 0 : Math.max(0, anchor - BEFORE);
     var to = Math.min(x[2], from + WINDOW);
     from = Math.max(0, Math.min(from, to - WINDOW));
-    if (to <= from) return;  // an empty body
-    var text = await index.units(x[0], x[1] + from, x[1] + to);
-    if (/^[\uDC00-\uDFFF]/.test(text)) text = text.slice(1);  // cut through a surrogate pair
-    if (/[\uD800-\uDBFF]$/.test(text)) text = text.slice(0, -1);
-    var ranges = findRanges(foldNormalized(text), state.terms, false);
+    var part = text.slice(from, to);
+    if (/^[\uDC00-\uDFFF]/.test(part)) part = part.slice(1);  // cut through a surrogate pair
+    if (/[\uD800-\uDBFF]$/.test(part)) part = part.slice(0, -1);
     if (from > 0) it.excerpt.appendChild(document.createTextNode("…"));
-    appendMarked(it.excerpt, text, ranges);
+    appendMarked(it.excerpt, part, findRanges(foldNormalized(part), state.terms));
     if (to < x[2]) it.excerpt.appendChild(document.createTextNode("…"));
+  }
+
+  function firstMatch(folded) {
+    var best = -1;
+    state.terms.forEach(function (t) {
+      var at = folded.indexOf(t);
+      if (at >= 0 && (best < 0 || at < best)) best = at;
+    });
+    return best;
   }
 
   /* ----------------------------------------------------------------- keyboard */
@@ -703,7 +778,7 @@
   /* ------------------------------------------------------------------- wiring */
 
   var baseTitle = document.title;
-  el.form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
+  el.form.addEventListener("submit", function (e) { e.preventDefault(); run("submit"); });
   el.q.addEventListener("input", function (e) { if (!e.isComposing) schedule(); });
   el.q.addEventListener("compositionend", schedule);  // pinyin input: search the characters
   el.more.addEventListener("click", function () { showMore(runNo, true); });
@@ -720,14 +795,20 @@
     }
   });
 
-  var start = params();
-  el.q.value = start.q;
-  setSelect(el.sort, start.sort);
-  setSelect(el.year, start.year);
-  setSelect(el.account, start.account);
-  setSelect(el.tag, start.tag);
-  if (start.account || start.tag) el.facets.open = true;
-  var header = document.getElementById("site-search-q");
-  if (header) header.value = start.q;
-  if (start.q) run(); else el.q.focus();
+  /* Set the box and filters from the URL (on load, and on Back / Forward). */
+  function fromURL() {
+    var start = params();
+    el.q.value = start.q;
+    setSelect(el.sort, start.sort);
+    setSelect(el.year, start.year);
+    setSelect(el.account, start.account);
+    setSelect(el.tag, start.tag);
+    if (start.account || start.tag) el.facets.open = true;
+    var header = document.getElementById("site-search-q");
+    if (header) header.value = start.q;
+    return start;
+  }
+
+  window.addEventListener("popstate", function () { fromURL(); run("pop"); });
+  if (fromURL().q) run("pop"); else el.q.focus();
 })();

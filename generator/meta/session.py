@@ -98,7 +98,10 @@ _EQ_ONLY_R = re.compile(_EQ_R)
 _LAST = frozenset("".join(n[-1] for n in CREDENTIALS | TENCENT_ONLY) + "_f;")
 """What a name can end with just before its `=` (`_` forms end in `_`, `f` or `;`)."""
 _EQ_END = re.compile(r"=|3d(?:;|%(?:25)*3b)?|61(?:;|%(?:25)*3b)|equals(?:;|%(?:25)*3b)")
-_EQ_END_ANY_CASE = re.compile(_EQ_END.pattern, re.I)
+_EQ_HINT = re.compile(r"[=36Ee](?:(?<==)|(?<=3)[dD]|(?<=6)1|(?<=[Ee])[qQ][uU][aA][lL][sS])")
+"""The same in any case, found fast in long text (a character class first lets the regex
+engine skip ahead): its end is the hint's end or the `;` after it."""
+_SEMI_AT = re.compile(_SEMI, re.I)
 """Where an `=` may be written (`=`, `%3D`, `\\u003d`, `&#61;`, `&equals;`): the only places a
 parameter name can end, so the only places worth a closer look."""
 _STOP = re.compile(rf"(?=[&%\\#{{}}])(?:(?P<sep>{_AMP}|{_HASH})|(?P<hard>\\(?![_~*\-.+=!/])|[{{}}]))")
@@ -120,8 +123,10 @@ def scrub_text(text: str) -> str:
         return text
     pieces: list[str] = []
     done = 0  # TEXT[:done] is in PIECES
-    for m in _EQ_END_ANY_CASE.finditer(text):
-        if m.start() < done or _param_ending(text, m.end()) is None:
+    for m in _EQ_HINT.finditer(text):
+        semi = _SEMI_AT.match(text, m.end())
+        if m.start() < done or (_param_ending(text, m.end()) is None and (
+                semi is None or _param_ending(text, semi.end()) is None)):
             continue
         start = m.start()
         floor = max(done, start - _LONGEST)
@@ -141,6 +146,8 @@ def scrub_url(url: str | None) -> str | None:
 def scrub_fields(record: Record) -> Record:
     """RECORD (a dataclass, e.g. front matter) with every text in it scrubbed: its fields, the
     items of its lists and the values of its mappings (`extra`), at any depth."""
+    if not any(_has_hint(v) for v in vars(record).values()):
+        return record
     changes = {}
     for f in dataclasses.fields(record):  # type: ignore[arg-type]
         value = getattr(record, f.name)
@@ -148,6 +155,17 @@ def scrub_fields(record: Record) -> Record:
         if scrubbed is not value:
             changes[f.name] = scrubbed
     return dataclasses.replace(record, **changes) if changes else record  # type: ignore[type-var]
+
+
+def _has_hint(value: Any) -> bool:
+    """True when VALUE (text, lists, mappings) holds something that may be an `=`."""
+    if isinstance(value, str):
+        return _EQ_HINT.search(value) is not None
+    if isinstance(value, list):
+        return any(_has_hint(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_hint(v) for v in value.values())
+    return False
 
 
 def _scrub_value(value: Any) -> Any:

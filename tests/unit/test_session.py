@@ -139,12 +139,14 @@ def session_url(draw, depth: int) -> tuple[str, list[str], list[str]]:
 
 
 def decoded(text: str) -> str:
-    """TEXT with every encoding the generator uses undone, repeatedly."""
-    for _ in range(8):
+    """TEXT with every encoding the generator uses undone, until nothing changes."""
+    while True:
+        before = text
         text = html.unescape(text)
         text = re.sub(r"\\+(?:u00|x)([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), text)
         text = unquote(text).replace("\\", "")
-    return text
+        if text == before:
+            return text
 
 
 @settings(max_examples=300, deadline=None)

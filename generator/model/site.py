@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import confine
+from generator import confine, encoding
 from generator.config import SiteConfig
 from generator.errors import FrontMatterError, GeneratorError, OutputCollisionError
 from generator.meta import session
@@ -294,9 +294,10 @@ def load_entry(path: Path, pattern: str, per_minute: int, keep_text: bool = True
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise FrontMatterError(f"not UTF-8 text (byte {exc.start})", path, None,
-                               hint="save the file as UTF-8") from None
+    except UnicodeDecodeError:
+        message, line = encoding.undecodable(raw) or ("not valid UTF-8", None)
+        raise FrontMatterError(message, path, line, hint="save the file as UTF-8 (from GB18030: "
+                               "iconv -f GB18030 -t UTF-8)") from None
     except OSError as exc:
         raise FrontMatterError(f"cannot read: {exc.strerror}", path) from None
     article = frontmatter.parse(text, path)

@@ -15,6 +15,8 @@ import re
 from pathlib import Path
 from typing import Callable, Iterator
 
+from generator import encoding
+from generator.errors import InputError
 from generator.meta import extract
 from generator.model.rawdoc import RawDoc
 
@@ -72,6 +74,15 @@ def decode(data: bytes) -> str:
         except UnicodeDecodeError:
             return data.decode("utf-8", errors="replace")
     return _repair_mojibake(text)
+
+
+def undecodable(data: bytes, path: Path) -> InputError:
+    """The error for DATA that decode() could only read with replacement characters, naming
+    the line and column of the first byte neither UTF-8 nor GB18030 reads."""
+    found = encoding.undecodable(data, ("utf-8", "gb18030"), "UTF-8 or GB18030")
+    if found is None:  # UTF-16 with too many bad pairs
+        return InputError("not readable text (invalid UTF-16)", path)
+    return InputError(found[0] + "; save it as UTF-8", path, found[1])
 
 
 _MOJIBAKE = re.compile(r"[\u00c2-\u00ef][\u0080-\u00bf\u2018-\u203a\u0152-\u0178\u02c6\u02dc\u2122]")

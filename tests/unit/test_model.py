@@ -130,8 +130,10 @@ def test_bad_front_matter_is_a_problem_and_left_out(tmp_path):
     site, problems = load_site(load_config(root))
     assert [e.title for e in site.entries] == ["好"]
     where = sorted((Path(p.path).name, p.line) for p in problems)
-    assert where == [("bad-date.md", 3), ("bad-yaml.md", 4), ("latin1.md", None),
+    assert where == [("bad-date.md", 3), ("bad-yaml.md", 4), ("latin1.md", 2),
                      ("no-title.md", 2)]
+    [latin1] = [p for p in problems if Path(p.path).name == "latin1.md"]
+    assert latin1.message == "not valid UTF-8 (byte 0xe9 at column 11)"
     assert all(isinstance(p, FrontMatterError) for p in problems)
 
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from generator.errors import InputError
-from generator.sources import RawDoc, decode
+from generator.sources import RawDoc, decode, undecodable
 from generator.sources.data import records
 from generator.sources.markdown.adapter import inert_body
 from generator.meta import dates
@@ -85,7 +85,7 @@ def read(path: Path, data: bytes) -> Iterator[RawDoc]:
     """Yield one RawDoc per record (bad records carry extra['error'], see module doc)."""
     text = decode(data).lstrip("\ufeff")
     if text.count("\ufffd") > max(3, len(text) // 100):
-        raise InputError("not readable text (invalid UTF-8 or GB18030)", path)
+        raise undecodable(data, path)
     if path.suffix.lower() == ".csv" or (not text.lstrip().startswith(("{", "["))
                                          and _looks_like_csv(text)):
         yield from _csv(path, text)

@@ -19,7 +19,7 @@ from typing import Iterator
 
 from generator.clean import normalize
 from generator.errors import GeneratorError, InputError
-from generator.sources import RawDoc, decode
+from generator.sources import RawDoc, decode, undecodable
 from generator.sources.markdown.archive import apply_front, credit_block, has_credit, read_front
 from generator.sources.markdown.clip import clipping, is_clipping
 from generator.sources.markdown.inert import make_inert
@@ -51,7 +51,7 @@ def read(path: Path, data: bytes) -> Iterator[RawDoc]:
     """Yield the one article a Markdown file holds."""
     text = decode(data)
     if text.count("\ufffd") > max(3, len(text) // 100):
-        raise InputError("not readable text (invalid UTF-8 or GB18030)", path)
+        raise undecodable(data, path)
     try:
         yield _read(path, text)
     except GeneratorError:

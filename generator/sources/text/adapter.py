@@ -16,7 +16,7 @@ from typing import Iterator
 
 from generator.errors import InputError
 from generator.model.article import CHINA_TZ
-from generator.sources import RawDoc, decode
+from generator.sources import RawDoc, decode, undecodable
 from generator.sources.text.literal import WRAPPED, unwrap
 from generator.sources.text.body import (cut_body, is_chrome, is_end, shape, squash,
                                          to_markdown)
@@ -77,7 +77,7 @@ def read(path: Path, data: bytes) -> Iterator[RawDoc]:
         raise InputError("binary file, not a text dump", path, hint="check the file type")
     raw = decode(data)
     if raw.count("\ufffd") > max(3, len(raw) // 100):
-        raise InputError("not readable text (invalid UTF-8/GB18030 bytes)", path)
+        raise undecodable(data, path)
     records = unwrap(raw)
     for n, (line, text) in enumerate(records, 1):
         text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")

@@ -13,7 +13,6 @@ templates, settings, the search index) goes through the full build, which is alw
 from __future__ import annotations
 
 import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ import jinja2
 
 from generator import outdir
 from generator.config import SiteConfig
-from generator.model import cache
+from generator.model import cache, sealed
 from generator.model.site import Entry, entry_cache, load_sources
 from generator.render import env as render_env
 from generator.render import recipe
@@ -86,15 +85,15 @@ class RecipeStore:
         try:
             if (self.folder / "token").read_text(encoding="ascii") != token:
                 return None
-            with open(self.folder / "index.pickle", "rb") as fh:
-                index = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError,
-                AttributeError, ImportError, UnicodeDecodeError):
+        except (OSError, UnicodeDecodeError):
             return None
+        index = cache.read_pickle(self.folder / "index.pickle")
         return index if isinstance(index, Index) and index.key == key else None
 
     def load(self, saved: recipe.Saved, numbers: set[int]) -> dict[int, tuple[str, bytes]]:
-        """Template and saved context of the pages NUMBERS."""
+        """Template and saved context of the pages NUMBERS (OSError when one is missing or
+        fails its check: the contexts are only unpickled once their MAC, kept in the sealed
+        index, checks out)."""
         found: dict[int, tuple[str, bytes]] = {}
         handles: dict[int, Any] = {}
         try:
@@ -103,7 +102,11 @@ class RecipeStore:
                 if f not in handles:
                     handles[f] = open(self.folder / saved.files[f], "rb")
                 handles[f].seek(saved.offset[n])
-                found[n] = (saved.templates[saved.template[n]], handles[f].read(saved.length[n]))
+                blob = handles[f].read(saved.length[n])
+                if not saved.holds(n, blob):
+                    sealed.note_foreign(self.folder / saved.files[f])
+                    raise OSError(f"saved context {n} fails its check")
+                found[n] = (saved.templates[saved.template[n]], blob)
         finally:
             for fh in handles.values():
                 fh.close()
@@ -166,7 +169,7 @@ def try_patch(cfg: SiteConfig, env: jinja2.Environment, key: str, saved: dict[st
     for n, (template, blob) in sorted(saved_contexts.items()):
         path = index.saved.paths[n]
         context = recipe.loads(blob, lookup.__getitem__)
-        digest = recipe.record(template, context)[2]
+        digest = recipe.record(template, context).digest
         if digests.get(path) == digest:
             continue
         try:

@@ -109,8 +109,8 @@ class _Emitter:
             return True, None
         if out.data is None:
             context = out.resolved_context()
-            saved, refs, digest = recipe.record(out.template or "", context)
-            kept = (digest, refs, self.keep(saved) if self.contexts is not None else None)
+            saved, refs, digest, mac = recipe.record(out.template or "", context)
+            kept = (digest, refs, (self.keep(saved), mac) if self.contexts is not None else None)
             if (old is not None and self.known.get(out.path) == digest and _regular(old)
                     and _link(old, target)):
                 return False, kept
@@ -240,11 +240,12 @@ def _tally(result: WriteResult, r: Any, outputs: Sequence[Output]) -> None:
         raise GeneratorError(r[1], r[2], r[3])
     result.written += r[0]
     result.unchanged += r[1]
-    for i, (digest, refs, place) in r[2]:
+    for i, (digest, refs, kept) in r[2]:
         out = outputs[i]
         result.digests[out.path] = digest
-        if place is not None:
-            result.saved.add(out.path, out.template or "", place, refs)
+        if kept is not None:
+            place, mac = kept
+            result.saved.add(out.path, out.template or "", place, refs, mac)
 
 
 def write(outputs: Sequence[Output], env: jinja2.Environment, out_dir: Path, *,

@@ -1,4 +1,8 @@
-"""Loaded entries kept between builds, so unchanged articles are not parsed or rendered again."""
+"""Loaded entries kept between builds, so unchanged articles are not parsed or rendered again.
+
+Every cache file is sealed with a key kept outside the site folder (see generator.model.sealed):
+a cache folder that came with a cloned or downloaded site is ignored, never unpickled.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import generator
+from generator.model.sealed import read_pickle, write_pickle  # the API of every cache file
 
 FOLDER = ".wenji-cache"
 """Cache folder inside the site folder (safe to delete at any time)."""
@@ -32,22 +37,6 @@ def place(cfg: Any, name: str) -> Path:
     """Where the cache keeps NAME for cfg's output folder (each --out has its own)."""
     where = hashlib.sha1(str(Path(cfg.output_path).resolve()).encode()).hexdigest()[:16]
     return Path(cfg.site_dir) / FOLDER / f"{name}-{where}"
-
-
-def write_pickle(path: Path, value: Any) -> None:
-    """Pickle VALUE into PATH through a temporary file, so a reader never sees half of it.
-
-    OSError (a read-only site folder) is raised, with no temporary file left behind.
-    """
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 @functools.cache
@@ -87,12 +76,10 @@ class EntryCache:
         return self.folder / f"entries-{shard:02d}.pickle"
 
     def _read(self, shard: int) -> dict[str, tuple[Stamp, bytes]] | None:
-        try:
-            with open(self._path(shard), "rb") as fh:
-                key, part = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError,
-                AttributeError, ImportError):
+        saved = read_pickle(self._path(shard))
+        if not isinstance(saved, tuple) or len(saved) != 2:
             return None
+        key, part = saved
         return part if key == self.key else None
 
     def load(self) -> dict[str, tuple[Stamp, Any]]:
@@ -170,11 +157,10 @@ class PageDigests:
 
     def load(self, token: str | None) -> dict[str, str]:
         """The digests, if the output folder still holds the build (TOKEN) they describe."""
-        try:
-            with open(self.path, "rb") as fh:
-                key, saved_token, digests = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+        saved = read_pickle(self.path)
+        if not isinstance(saved, tuple) or len(saved) != 3:
             return {}
+        key, saved_token, digests = saved
         return digests if key == self.key and token is not None and token == saved_token else {}
 
     def save(self, token: str, digests: dict[str, str]) -> None:
@@ -193,11 +179,7 @@ class LastBuild:
 
     def load(self, key: str, token: str | None) -> dict | None:
         """The saved record if it was written with KEY for the output whose TOKEN is given."""
-        try:
-            with open(self.path, "rb") as fh:
-                saved = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
-            return None
+        saved = read_pickle(self.path)
         same = (isinstance(saved, dict) and saved.get("key") == key and token is not None
                 and saved.get("token") == token)
         return saved if same else None

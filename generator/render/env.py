@@ -12,11 +12,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-from jinja2 import Environment, FileSystemBytecodeCache, StrictUndefined, pass_context
+from jinja2 import BytecodeCache, Environment, StrictUndefined, pass_context
 from markupsafe import Markup
 
 from generator.config import SiteConfig
-from generator.model import cache
+from generator.model import cache, sealed
 from generator.model.article import CHINA_TZ
 from generator.render import urls
 from generator.render.theme import Theme
@@ -98,30 +98,31 @@ def http_url(value: str | None) -> str | None:
     return value if urlsplit(value).scheme.lower() in ("http", "https") else None
 
 
-class _TemplateCache(FileSystemBytecodeCache):
+class _TemplateCache(BytecodeCache):
     """Compiled templates kept in the site's cache folder (compiling takes ~0.2 s per build).
 
     Entries are keyed by template source; the folder name carries Jinja's version and this
-    module's code, which set the compile options. A read-only site just compiles every time.
+    module's code, which set the compile options. Each file is sealed (compiled code runs when
+    loaded: see generator.model.sealed). A read-only site just compiles every time.
     """
 
     def __init__(self, site_dir: Path):
         tag = hashlib.sha1(jinja2.__version__.encode() + Path(__file__).read_bytes()).hexdigest()
         self.folder = site_dir / cache.FOLDER / f"templates-{tag[:12]}"
-        super().__init__(str(self.folder))
+
+    def _path(self, bucket: Any) -> Path:
+        return self.folder / f"{bucket.key}.cache"
 
     def dump_bytecode(self, bucket: Any) -> None:
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            super().dump_bytecode(bucket)
+            sealed.write_sealed(self._path(bucket), bucket.bytecode_to_string())
         except OSError:
             pass
 
     def load_bytecode(self, bucket: Any) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except OSError:
-            pass
+        data = sealed.read_sealed(self._path(bucket))
+        if data is not None:
+            bucket.bytecode_from_string(bytes(data))
 
 
 def make_env(cfg: SiteConfig, theme: Theme) -> Environment:

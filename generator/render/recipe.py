@@ -10,12 +10,14 @@ from __future__ import annotations
 import array
 import copyreg
 import hashlib
+import hmac
 import io
 import pickle
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
+from generator.model import sealed
 from generator.model.site import Entry
 from generator.model.taxonomy import Term, TermView
 
@@ -28,13 +30,24 @@ def _entry(key: str) -> Entry:
     return _LOOKUP.entry(key)
 
 
-def record(template: str, context: Mapping[str, Any]) -> tuple[bytes, list[str], str]:
-    """(CONTEXT as bytes, keys of the entries it holds, digest of rendering TEMPLATE with it).
+class Record(NamedTuple):
+    data: bytes
+    """The context as bytes."""
+    keys: list[str]
+    """Keys of the entries it holds."""
+    digest: str
+    """Digest of rendering the template with it."""
+    mac: bytes
+    """MAC of DATA (see generator.model.sealed): checked before the bytes are ever loaded."""
+
+
+def record(template: str, context: Mapping[str, Any]) -> Record:
+    """CONTEXT as bytes, for rendering TEMPLATE.
 
     Entries are kept by key and terms by a TermView (what pages show of them), so the bytes
     are small and a context can be loaded again with other versions of its entries. The
-    digest covers the bytes and the digest of each entry held, so it changes whenever the
-    page could.
+    digest covers the bytes (through their MAC) and the digest of each entry held, so it
+    changes whenever the page could.
     """
     keys: list[str] = []
     digests: list[str] = []
@@ -54,9 +67,10 @@ def record(template: str, context: Mapping[str, Any]) -> tuple[bytes, list[str],
     pickler.fast = True  # no memo: equal contexts give equal bytes whatever objects they share
     pickler.dump(context)
     data = buffer.getvalue()
-    digest = hashlib.sha1(template.encode("utf-8") + b"\0" + data + b"\0"
+    seal = sealed.mac(data)
+    digest = hashlib.sha1(template.encode("utf-8") + b"\0" + seal + b"\0"
                           + ",".join(digests).encode("ascii"))
-    return data, keys, digest.hexdigest()
+    return Record(data, keys, digest.hexdigest(), seal)
 
 
 def loads(data: bytes, entry: Callable[[str], Entry]) -> Any:
@@ -85,8 +99,8 @@ class Saved:
     """Where a build saved its pages' contexts, compactly (a site has ~2 pages per article).
 
     Page N (in the order pages were added) is PATHS[N], rendered with TEMPLATES[TEMPLATE[N]];
-    its context is LENGTH[N] bytes at OFFSET[N] of FILES[FILE[N]]. BY_ENTRY maps each entry key
-    to the page numbers whose context holds that entry.
+    its context is LENGTH[N] bytes at OFFSET[N] of FILES[FILE[N]], whose MAC is MACS[N]. BY_ENTRY
+    maps each entry key to the page numbers whose context holds that entry.
     """
 
     paths: list[str] = field(default_factory=list)
@@ -97,9 +111,12 @@ class Saved:
     offset: array.array = field(default_factory=lambda: array.array("Q"))
     length: array.array = field(default_factory=lambda: array.array("I"))
     by_entry: dict[str, array.array] = field(default_factory=dict)
+    macs: bytearray = field(default_factory=bytearray)
 
-    def add(self, path: str, template: str, place: tuple[str, int, int], keys: list[str]) -> None:
+    def add(self, path: str, template: str, place: tuple[str, int, int], keys: list[str],
+            mac: bytes) -> None:
         n = len(self.paths)
+        self.macs += mac
         self.paths.append(path)
         self.template.append(_number(self.templates, template))
         self.file.append(_number(self.files, place[0]))
@@ -110,6 +127,12 @@ class Saved:
             if pages is None:
                 pages = self.by_entry[key] = array.array("I")
             pages.append(n)
+
+
+    def holds(self, n: int, data: bytes) -> bool:
+        """Whether DATA is the context saved for page N (its MAC checks out)."""
+        size = sealed.MAC_SIZE
+        return hmac.compare_digest(self.macs[n * size:(n + 1) * size], sealed.mac(data))
 
 
 def _number(names: list[str], name: str) -> int:

@@ -1,0 +1,23 @@
+"""Every test keeps Wenji's per-user files (the cache key) in a temporary home, not the real one."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from generator.model import sealed
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _user_cache_home(tmp_path_factory):
+    """$XDG_CACHE_HOME for the whole run (subprocesses inherit it)."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    sealed.signing_key.cache_clear()
+    yield
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+    sealed.signing_key.cache_clear()

@@ -48,6 +48,8 @@ class _Known:
 
     by_name: dict[str, Path] = field(default_factory=dict)
     by_key: dict[str, str] = field(default_factory=dict)
+    by_origin: dict[str, list[Path]] = field(default_factory=dict)
+    """imported_from → the files imported from an input of that name (see _earlier_copy)."""
 
 
 def identity(raw: RawDoc) -> str:
@@ -204,7 +206,43 @@ def _scan_existing(into: Path) -> _Known:
             continue
         for key in _dup_keys(article):
             known.by_key.setdefault(key, f.name)
+        if article.front.imported_from:
+            known.by_origin.setdefault(article.front.imported_from, []).append(f)
     return known
+
+
+def _earlier_copy(item: Converted, known: _Known, seen: dict[str, str]) -> Path | None:
+    """The file an earlier import wrote for this same article under another name, when better
+    metadata now names it differently (a date found, a title from the text instead of the file
+    name): imported from an input of the same name, never edited by hand, not written in this
+    run, and holding the whole of this article's text."""
+    assert item.article is not None
+    candidates = [f for f in known.by_origin.get(item.article.front.imported_from or "", [])
+                  if f.name != item.filename and f.name not in seen.values()]
+    parts = [p for p in (_norm(normalize.plain(b)) for b in re.split(r"\n\s*\n", item.article.body))
+             if p]
+    if sum(map(len, parts)) < 40 or len(candidates) > 20:
+        return None
+    for f in candidates:
+        try:
+            old = f.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if not frontmatter.is_hand_edited(old) and _holds(_norm(normalize.plain(
+                frontmatter.split(old)[1])), parts):
+            return f
+    return None
+
+
+def _holds(text: str, parts: list[str]) -> bool:
+    """True when TEXT holds every one of PARTS, in order (lines may have been dropped between)."""
+    at = 0
+    for part in parts:
+        at = text.find(part, at)
+        if at < 0:
+            return False
+        at += len(part)
+    return True
 
 
 def _write(path: Path, text: str) -> None:
@@ -242,7 +280,8 @@ def _place(item: Converted, row: Row, into: Path, known: _Known, seen: dict[str,
         row.outcome, row.duplicate_of, row.output = Outcome.DUPLICATE, seen[name], None
         row.reason = "same article as another input"
         return
-    for key in _dup_keys(item.article):
+    earlier = None if target.exists() else _earlier_copy(item, known, seen)
+    for key in _dup_keys(item.article) if earlier is None else ():
         other = seen.get(key) or known.by_key.get(key)
         if other and other != rel:
             row.outcome, row.duplicate_of, row.output = Outcome.DUPLICATE, other, None
@@ -263,8 +302,13 @@ def _place(item: Converted, row: Row, into: Path, known: _Known, seen: dict[str,
         row.outcome = Outcome.UPDATED
     else:
         row.outcome = Outcome.IMPORTED
+    if earlier is not None:
+        row.outcome, row.reason = Outcome.UPDATED, f"renamed from {earlier.name} (metadata found)"
+        seen[earlier.name] = rel
     if not dry_run:
         _write(target, item.text)
+        if earlier is not None:
+            earlier.unlink()
 
 
 def _convert_all(inputs: Iterable[tuple[str, Path, bytes | None, str | None]], fmt: str | None,

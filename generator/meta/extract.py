@@ -74,7 +74,8 @@ def settle(raw: RawDoc, *, default: str) -> RawDoc:
         if best is not None:
             setattr(raw, name, best.value)
             raw.found[name] = best.source
-    if heading is not None and raw.found.get("title") == "heading":
+    if heading is not None and raw.found.get("title") == "heading" and \
+            raw.title == labels.plain(_HEADING.match(lines[heading]).group(1)):
         used.append(heading)
     if body_field and used:
         setattr(raw, body_field, _without(lines, used))
@@ -144,7 +145,9 @@ def _read_zones(lines: list[str], candidates: list[Clue],
         elif found:
             candidates += [Clue(lab.field, lab.value, lab.kind) for lab in found]
             used.append(k)
-    heading = _title_heading(lines, [k for k in zones if k not in used and lines[k].strip()], read)
+    top = next((k for k in range(len(lines)) if _is_prose(lines[k])), len(lines))
+    heading = _title_heading(lines, [k for k in zones if k < top and k not in used
+                                     and lines[k].strip()], read)
     if heading is not None:
         candidates.append(Clue("title", labels.plain(_HEADING.match(lines[heading]).group(1)),
                                "heading"))

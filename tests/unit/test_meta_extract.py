@@ -156,3 +156,41 @@ def test_import_report_names_the_source_of_each_field(tmp_path):
     assert byline["fields"] == {"title": "heading", "date": "byline", "account": "byline",
                                 "author": "byline"}
     assert "account: 安全内参" in (site / "content" / byline["output"]).read_text(encoding="utf-8")
+
+
+def test_a_heading_further_down_is_never_taken_for_the_title_nor_dropped():
+    raw = _raw("正文第一段。\n\n" + "这是一段足够长的正文，用来表明文章已经开始了，后面的标题属于正文结构。" * 2
+               + "\n\n# 第二部分\n\n结尾。", title="标题")
+    raw.found["title"] = "heading"
+    extract.settle(raw, default="page header")
+    assert raw.title == "标题" and "# 第二部分" in raw.markdown
+
+
+def _import(site: Path, src: Path, report: Path) -> dict:
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["import", "--site", str(site), str(src), "--report", str(report)], out, err) == 0
+    return json.loads(report.read_text(encoding="utf-8"))["inputs"][0]
+
+
+@pytest.mark.parametrize("edited", [False, True])
+def test_reimport_with_better_metadata_replaces_the_earlier_file_unless_edited(tmp_path, edited):
+    site, src = tmp_path / "site", tmp_path / "in"
+    site.mkdir()
+    src.mkdir()
+    (site / "site.yml").write_text("title: t\n", encoding="utf-8")
+    text = (FIXTURES / "byline-export.md").read_text(encoding="utf-8")
+    (src / "export.md").write_text(text.replace("安全内参编译  安全内参   2022-04-20 12:06", ""),
+                                   encoding="utf-8")  # what an importer without bylines saw
+    first = _import(site, src, tmp_path / "1.json")
+    assert first["output"].startswith("undated-")
+    old = site / "content" / first["output"]
+    if edited:
+        old.write_text(old.read_text(encoding="utf-8") + "\n手工补充。\n", encoding="utf-8")
+    (src / "export.md").write_text(text, encoding="utf-8")
+    second = _import(site, src, tmp_path / "2.json")
+    assert second["output"].startswith("2022-04-20-")
+    if edited:  # a person's edits are never deleted: the improved import stands beside it
+        assert second["outcome"] == "imported" and old.exists()
+    else:
+        assert second["outcome"] == "updated" and second["reason"].startswith("renamed from undated-")
+        assert not old.exists() and len(list((site / "content").glob("*.md"))) == 1

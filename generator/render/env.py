@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html as htmllib
 import importlib.util
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +100,31 @@ def http_url(value: str | None) -> str | None:
     return value if urlsplit(value).scheme.lower() in ("http", "https") else None
 
 
+_IMG_SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]+)"')
+
+
+def first_image(html: str) -> str | None:
+    """The src of the first image in sanitized body HTML (a page's picture when it has no cover)."""
+    found = _IMG_SRC.search(html)
+    return htmllib.unescape(found.group(1)) if found else None
+
+
+_SCRIPT_UNSAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
+                  0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def json_ld(value: Any) -> Markup:
+    """VALUE as JSON safe inside <script type="application/ld+json"> (empty values left out)."""
+    def prune(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: prune(x) for k, x in v.items() if x not in (None, "", [], {})}
+        if isinstance(v, (list, tuple)):
+            return [prune(x) for x in v if x not in (None, "", [], {})]
+        return v
+    text = json.dumps(prune(value), ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.translate(_SCRIPT_UNSAFE))
+
+
 class _TemplateCache(BytecodeCache):
     """Compiled templates kept in the site's cache folder (compiling takes ~0.2 s per build).
 
@@ -141,7 +168,8 @@ def make_env(cfg: SiteConfig, theme: Theme) -> Environment:
                            "accounts": urls.ACCOUNTS, "undated": urls.UNDATED,
                            "search": urls.SEARCH, "feed": urls.FEED, "sitemap": urls.SITEMAP}
     env.filters.update(link=_link, absurl=_absurl, date_zh=date_zh, isodate=isodate,
-                       rfc3339=rfc3339, xml=xml_text, http_url=http_url)
+                       rfc3339=rfc3339, xml=xml_text, http_url=http_url, first_image=first_image,
+                       json_ld=json_ld)
     env.globals["partial_cached"] = _partial_cached
     env.fragments = {}  # type: ignore[attr-defined]  # see _partial_cached
     return env

@@ -10,6 +10,8 @@ import nh3
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
+from generator.render import highlight
+
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’.-][A-Za-z0-9\u00c0-\u024f]+)*")
 _LINE_BREAKS = re.compile(r"[ \t]*\n\s*")
@@ -114,7 +116,7 @@ def sanitized_text(html: str) -> str:
 def render(body: str) -> tuple[str, str]:
     """Render a Markdown BODY into (sanitized HTML, plain text)."""
     html = sanitize(_CONVERT(body))
-    return html, plain_text(html)
+    return highlight.code_blocks(html), plain_text(html)
 
 
 def plain_text(html: str) -> str:

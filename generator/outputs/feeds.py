@@ -6,6 +6,7 @@ from generator.config import SiteConfig
 from generator.model.site import Entry, Site
 from generator.outputs import Output
 from generator.render import urls
+from generator.render.i18n import texts
 
 
 def feed(path: str, title: str, page_url: str, entries: list[Entry], size: int,
@@ -20,9 +21,10 @@ def feed(path: str, title: str, page_url: str, entries: list[Entry], size: int,
 def plan(site: Site, cfg: SiteConfig) -> list[Output]:
     """The site feed plus one feed per tag and per account."""
     size = cfg.feed_size
+    t = texts(cfg.language)
     out = [feed(urls.FEED, cfg.title, urls.HOME, site.entries, size, True, "site feed")]
-    for kind, terms in (("标签", site.tag_terms), ("公众号", site.account_terms)):
+    for kind, terms in ((t("tags"), site.tag_terms), (t("accounts"), site.account_terms)):
         for term in terms.values():
-            out.append(feed(term.feed_url, f"{term.name} · {kind} · {cfg.title}", term.url,
+            out.append(feed(term.feed_url, t("feed_of", name=term.name, kind=kind, site=cfg.title), term.url,
                             term.entries, size, False, f"feed of '{term.name}'"))
     return out

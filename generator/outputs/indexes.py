@@ -10,6 +10,7 @@ from generator.model.site import Entry, Site
 from generator.model.taxonomy import Term
 from generator.outputs import Output
 from generator.render import urls
+from generator.render.i18n import texts
 
 
 @dataclass(frozen=True)
@@ -89,28 +90,29 @@ def _term_pages(terms: dict[str, Term], kind: str, index_url: str, per_page: int
 def plan(site: Site, cfg: SiteConfig) -> list[Output]:
     """Every list page of the site."""
     per = cfg.per_page
+    t = texts(cfg.language)
     out = paginate(site.entries, urls.HOME, per, "index.html",
                    {"title": cfg.title, "feed_url": urls.FEED}, "home page")
     archive = [(year, sum(len(m) for m in months.values()), urls.year_url(year),
                 [(month, len(es), urls.month_url(year, month)) for month, es in months.items()])
                for year, months in site.years.items()]
     out.append(Output(urls.output_path(urls.ARCHIVE), template="archive.html",
-                      context={"title": "归档", "years": archive,
+                      context={"title": t("archive"), "years": archive,
                                "undated": len(site.undated)}, source="archive"))
     by_date = per if cfg.archive_per_page is None else cfg.archive_per_page
     for year, months in site.years.items():
         entries = [e for es in months.values() for e in es]
         month_links = [(m, len(es), urls.month_url(year, m)) for m, es in months.items()]
         out += paginate(entries, urls.year_url(year), by_date or len(entries), "list.html",
-                        {"title": f"{year}年", "months": month_links, "year": year},
+                        {"title": t.year(year), "months": month_links, "year": year},
                         f"archive {year}")
         for month, es in months.items():
             out += paginate(es, urls.month_url(year, month), by_date or len(es), "list.html",
-                            {"title": f"{year}年{month}月", "months": [], "year": year},
+                            {"title": t.year_month(year, month), "months": [], "year": year},
                             f"archive {year}-{month:02d}")
     if site.undated:
         out += paginate(site.undated, urls.UNDATED, per, "list.html",
-                        {"title": "未注明日期", "months": [], "year": None}, "undated")
-    out += _term_pages(site.tag_terms, "tag", urls.TAGS, per, "标签")
-    out += _term_pages(site.account_terms, "account", urls.ACCOUNTS, per, "公众号")
+                        {"title": t("undated"), "months": [], "year": None}, "undated")
+    out += _term_pages(site.tag_terms, "tag", urls.TAGS, per, t("tags"))
+    out += _term_pages(site.account_terms, "account", urls.ACCOUNTS, per, t("accounts"))
     return out

@@ -12,6 +12,7 @@ from generator.config import SiteConfig
 from generator.model.site import Entry, Site
 from generator.outputs import Output
 from generator.render import urls
+from generator.render.i18n import texts
 from generator.search.index import SearchDoc, write_base
 
 FOLDER = urls.SEARCH
@@ -45,5 +46,5 @@ def plan(site: Site, cfg: SiteConfig) -> list[Output]:
            for path in sorted(paths)]
     weakref.finalize(out[0], _remove, str(folder), os.getpid()).atexit = False
     out.append(Output(urls.output_path(FOLDER), template="search.html",
-                      context={"title": "搜索"}, source="search page"))
+                      context={"title": texts(cfg.language)("search")}, source="search page"))
     return out

@@ -6,6 +6,7 @@ from generator.config import SiteConfig
 from generator.model.site import Site
 from generator.outputs import Output
 from generator.render import urls
+from generator.render.i18n import texts
 from generator.render.theme import Theme
 
 
@@ -21,6 +22,6 @@ def plan(site: Site, cfg: SiteConfig) -> list[Output]:
            for path, src in Theme.load(cfg).static_files().items()]
     out += [Output(rel, copy_of=src, source=src) for rel, src in site.images.items()]
     out.append(Output("robots.txt", data=robots(cfg), source="robots.txt"))
-    out.append(Output(urls.NOT_FOUND, template="404.html", context={"title": "页面不存在"},
+    out.append(Output(urls.NOT_FOUND, template="404.html", context={"title": texts(cfg.language)("not_found")},
                       source="404 page"))
     return out

@@ -21,6 +21,7 @@ from generator.config import SiteConfig
 from generator.model import cache, sealed
 from generator.model.article import CHINA_TZ
 from generator.render import urls
+from generator.render.i18n import texts
 from generator.render.theme import Theme
 
 
@@ -167,7 +168,11 @@ def make_env(cfg: SiteConfig, theme: Theme) -> Environment:
     env.globals["urls"] = {"home": urls.HOME, "archive": urls.ARCHIVE, "tags": urls.TAGS,
                            "accounts": urls.ACCOUNTS, "undated": urls.UNDATED,
                            "search": urls.SEARCH, "feed": urls.FEED, "sitemap": urls.SITEMAP}
+    t = texts(cfg.language)
+    env.globals["t"] = t
     env.filters.update(link=_link, absurl=_absurl, date_zh=date_zh, isodate=isodate,
+                       date_local=lambda v: t.date(_day(v)) if v is not None else "",
+                       year_label=t.year, month_label=t.month,
                        rfc3339=rfc3339, xml=xml_text, http_url=http_url, first_image=first_image,
                        json_ld=json_ld)
     env.globals["partial_cached"] = _partial_cached

@@ -22,6 +22,7 @@ import jinja2
 from generator import outdir
 from generator.config import SiteConfig
 from generator.model import cache, sealed
+from generator.model.pages import FOLDER as PAGES_FOLDER
 from generator.model.site import Entry, entry_cache, load_sources
 from generator.render import env as render_env
 from generator.render import recipe
@@ -135,6 +136,8 @@ def try_patch(cfg: SiteConfig, env: jinja2.Environment, key: str, saved: dict[st
     keys = [k for k in inputs if inputs[k] != before[k]]
     if not keys or not all(k.startswith("content/") and k.endswith(".md") for k in keys):
         return None  # an image or a theme file changed: a full build copies it
+    if any(k.startswith(f"content/{PAGES_FOLDER}/") for k in keys):
+        return None  # a standalone page: every footer lists it
     changed = [k.removeprefix("content/") for k in keys]
     store = RecipeStore(cfg)
     index = store.load_index(key, saved["token"])

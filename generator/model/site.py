@@ -24,8 +24,9 @@ from generator import confine, encoding
 from generator.config import SiteConfig
 from generator.errors import FrontMatterError, GeneratorError, OutputCollisionError
 from generator.meta import session
-from generator.model import cache, frontmatter, taxonomy
+from generator.model import cache, frontmatter, pages, taxonomy
 from generator.model.article import FrontMatter
+from generator.model.pages import Standalone
 from generator.model.taxonomy import Term
 from generator.render import media, markdown, urls
 
@@ -172,6 +173,8 @@ class Site:
     """{year: {month: entries}}, newest first at every level."""
     undated: list[Entry]
     drafts_left_out: int = 0
+    pages: list[Standalone] = field(default_factory=list)
+    """Standalone pages (about, 说明…), footer order."""
     images: dict[str, str] = field(default_factory=dict)
     """Image files of the content folder: path relative to it → path."""
     _index: dict[int, int] = field(default_factory=dict, repr=False)
@@ -219,11 +222,13 @@ class Scan:
 
     articles: list[Source] = field(default_factory=list)
     images: list[Source] = field(default_factory=list)
+    pages: list[Source] = field(default_factory=list)
+    """Standalone pages (content/pages/, see generator.model.pages)."""
     outside: list[str] = field(default_factory=list)
     """Symbolic links found leading outside the site folder (not followed)."""
 
     def stamps(self) -> dict[str, "cache.Stamp"]:
-        return {rel: st for rel, _, st in self.articles + self.images}
+        return {rel: st for rel, _, st in self.articles + self.images + self.pages}
 
 
 def scan(content: Path, site: Path | None = None) -> Scan:
@@ -254,7 +259,7 @@ def scan(content: Path, site: Path | None = None) -> Scan:
                     walk(path, prefix + name + "/")
                     continue
                 if name.endswith(".md"):
-                    into = found.articles  # named (slug, messages) as the link is
+                    into = found.pages if prefix.startswith(pages.FOLDER + "/") else found.articles  # named (slug, messages) as the link is
                 elif os.path.splitext(name)[1].lower() in media.IMAGE_SUFFIXES:
                     into = found.images
                     path = os.path.realpath(path)  # copied from the checked target
@@ -441,6 +446,8 @@ def load_site(cfg: SiteConfig, *, drafts: bool | None = None, cached: bool = Fal
             left_out += 1
         else:
             entries.append(item)
+    standalone, bad_pages = pages.load_pages(scanned.pages)
+    problems += bad_pages
     if problems and cfg.strict:
         first = problems[0]
         more = f" (and {len(problems) - 1} more bad articles)" if len(problems) > 1 else ""
@@ -450,6 +457,7 @@ def load_site(cfg: SiteConfig, *, drafts: bool | None = None, cached: bool = Fal
     pool_bodies(entries)
     site = make_site(entries, left_out)
     site.images = {rel: path for rel, path, _ in scanned.images}
+    site.pages = standalone
     return site, problems
 
 

@@ -32,9 +32,9 @@ class Output:
         return ctx() if callable(ctx) else (ctx or {})
 
 
-from generator.outputs import feeds, indexes, pages, sitemap, static  # noqa: E402
+from generator.outputs import feeds, indexes, pages, sitemap, standalone, static  # noqa: E402
 
-_plans = [pages.plan, indexes.plan, feeds.plan, sitemap.plan, static.plan]
+_plans = [pages.plan, standalone.plan, indexes.plan, feeds.plan, sitemap.plan, static.plan]
 if importlib.util.find_spec("generator.outputs.search") is not None:
     from generator.outputs import search  # noqa: E402
 

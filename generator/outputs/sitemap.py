@@ -12,7 +12,7 @@ LIMIT = 50_000
 
 
 def page_urls(site: Site) -> list[tuple[str, str | None]]:
-    """(URL, last-modified day or None) of every first list page and every article."""
+    """(URL, last-modified day or None) of every first list page, standalone page and article."""
     rows: list[tuple[str, str | None]] = [(urls.HOME, None), (urls.ARCHIVE, None)]
     for year, months in site.years.items():
         rows.append((urls.year_url(year), None))
@@ -23,6 +23,7 @@ def page_urls(site: Site) -> list[tuple[str, str | None]]:
     rows += [(t.url, None) for t in site.tag_terms.values()]
     rows.append((urls.ACCOUNTS, None))
     rows += [(t.url, None) for t in site.account_terms.values()]
+    rows += [(p.url, None) for p in site.pages]
     rows += [(e.url, e.day.isoformat() if e.day else None) for e in site.entries]
     return rows
 

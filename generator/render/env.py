@@ -18,7 +18,7 @@ from jinja2 import BytecodeCache, Environment, StrictUndefined, pass_context
 from markupsafe import Markup
 
 from generator.config import SiteConfig
-from generator.model import cache, sealed
+from generator.model import cache, pages, sealed
 from generator.model.article import CHINA_TZ
 from generator.render import urls
 from generator.render.i18n import texts
@@ -38,6 +38,8 @@ class SiteInfo:
     relative_links: bool
     search: bool
     params: dict[str, Any]
+    pages: tuple[tuple[str, str], ...] = ()
+    """(title, url) of the standalone pages listed in the footer."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,7 @@ def make_env(cfg: SiteConfig, theme: Theme) -> Environment:
         base_url=cfg.base_url, base_path=cfg.base_path, relative_links=cfg.relative_links,
         search=(cfg.search.enabled
                 and importlib.util.find_spec("generator.outputs.search") is not None),
-        params=dict(theme.params))
+        params=dict(theme.params), pages=pages.menu(cfg.content_path))
     env.globals["urls"] = {"home": urls.HOME, "archive": urls.ARCHIVE, "tags": urls.TAGS,
                            "accounts": urls.ACCOUNTS, "undated": urls.UNDATED,
                            "search": urls.SEARCH, "feed": urls.FEED, "sitemap": urls.SITEMAP}

@@ -62,7 +62,8 @@ SCAN = """() => {
     }
     const tag = el.localName;
     if (forbidden.has(tag) || el.namespaceURI !== "http://www.w3.org/1999/xhtml") say(el, "");
-    if (tag === "script" && !(el.src && new URL(el.src).pathname.endsWith("/js/search.js")
+    const data = el.type === "application/ld+json" && !el.src && !el.children.length;
+    if (tag === "script" && !data && !(el.src && new URL(el.src).pathname.endsWith("/js/search.js")
                               && !el.textContent.trim())) say(el, el.src || el.textContent);
     if (tag === "noscript" && !document.getElementById("search")) say(el, "");
   }

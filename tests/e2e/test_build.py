@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -118,6 +119,7 @@ class StrictHTML(HTMLParser):
         self.title = ""
         self.in_title = False
         self.in_script = False
+        self.in_data = False
 
     def handle_decl(self, decl: str) -> None:
         self.doctype = decl.lower() == "doctype html"
@@ -136,7 +138,9 @@ class StrictHTML(HTMLParser):
         if tag == "html":
             self.lang = dict(attrs).get("lang") or ""
         self.counts[tag] = self.counts.get(tag, 0) + 1
-        if tag == "script":  # only the theme's own external scripts
+        if tag == "script" and dict(attrs).get("type") == "application/ld+json":
+            self.in_data = True  # structured data (JSON-LD): never run, must parse as JSON
+        elif tag == "script":  # otherwise only the theme's own external scripts
             src = dict(attrs).get("src") or ""
             if not src.endswith(".js") or "//" in src:
                 self.errors.append(f"<script src={src!r}> is not a theme script")
@@ -161,11 +165,18 @@ class StrictHTML(HTMLParser):
         if tag == "title":
             self.in_title = False
         if tag == "script":
-            self.in_script = False
+            self.in_script = self.in_data = False
 
     def handle_data(self, data: str) -> None:
         if self.in_script and data.strip():
             self.errors.append("inline script")
+        if self.in_data:
+            try:
+                json.loads(data)
+            except ValueError:
+                self.errors.append("JSON-LD that is not JSON")
+            if "<" in data:
+                self.errors.append("'<' inside JSON-LD")
         if self.in_title:
             self.title += data
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 
 import pytest
 
 from generator.build import build
-from generator.config import load_config
+from generator.config import load_config, override
+from tests.browser.conftest import StaticServer
 
 pytestmark = pytest.mark.browser
 
@@ -29,29 +27,16 @@ def greet(name):
 """
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def article_url(tmp_path_factory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("highlight")
     (root / "content").mkdir()
     (root / "content" / "2024-03-01-code.md").write_text(ARTICLE, encoding="utf-8")
     (root / "site.yml").write_text("title: 代码\n", encoding="utf-8")
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(_Quiet, directory=str(root / "public")))
-    cfg = load_config(root)
-    from generator.config import override
-
-    assert build(override(cfg, base_url=f"http://127.0.0.1:{server.server_address[1]}/")).problems == []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    page = next((root / "public").rglob("code/index.html")).relative_to(root / "public")
-    yield f"http://127.0.0.1:{server.server_address[1]}/{page.parent.as_posix()}/"
-    server.shutdown()
-    thread.join(5)
+    with StaticServer(root / "public") as server:
+        assert build(override(load_config(root), base_url=server.url)).problems == []
+        page = next((root / "public").rglob("code/index.html")).relative_to(root / "public")
+        yield f"{server.url}{page.parent.as_posix()}/"
 
 
 COLOURS = """() => {

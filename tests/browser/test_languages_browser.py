@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from generator.build import build
 from generator.config import load_config, override
+from tests.browser.conftest import StaticServer
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "site"
 pytestmark = pytest.mark.browser
@@ -23,34 +21,22 @@ SEEN = {
 }
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.mark.parametrize("language", list(SEEN))
 def test_interface_language_in_the_browser(language, tmp_path, new_page):
     shutil.copytree(FIXTURE, tmp_path / "site")
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(_Quiet, directory=str(tmp_path / "www")))
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    cfg = override(load_config(tmp_path / "site"), language=language, base_url=base,
-                   output_dir=str(tmp_path / "www"))
-    assert build(cfg).problems == []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with StaticServer(tmp_path / "www") as server:
+        base = server.url
+        cfg = override(load_config(tmp_path / "site"), language=language, base_url=base,
+                       output_dir=str(tmp_path / "www"))
+        assert build(cfg).problems == []
         nav, date, related = SEEN[language]
         page = new_page()
-        page.goto(base)
+        page.goto(base, wait_until="networkidle")  # nothing left in flight when we move on
         assert page.evaluate("document.documentElement.lang") == language
         links = page.get_by_role("navigation").first.get_by_role("link")
         assert links.all_inner_texts() == nav
-        page.goto(base + "2018/09/a1b2c3d4e5f6/")
+        page.goto(base + "2018/09/a1b2c3d4e5f6/", wait_until="networkidle")
         assert page.locator(".article-meta time").inner_text() == date
         assert page.locator("#related-title").inner_text() == related
         page.screenshot(path=str(tmp_path / f"article-{language}.png"))
         assert page.errors == []
-    finally:
-        server.shutdown()
-        thread.join(5)

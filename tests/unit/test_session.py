@@ -149,7 +149,7 @@ def decoded(text: str) -> str:
             return text
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.integers(0, 3).flatmap(session_url), st.sampled_from(sorted(WRAPS)))
 def test_no_session_value_survives_any_nesting_or_encoding(generated, wrap):
     url, secrets, keeps = generated

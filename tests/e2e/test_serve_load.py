@@ -249,20 +249,21 @@ def test_500_slowloris_sockets_do_not_delay_a_normal_request(tmp_path):
             assert attacker.stdout is not None and attacker.stdout.readline().strip() == "ready"
             time.sleep(0.5)
             took = []
-            for path in ["/", "/css/site.css", "/2020/01/a/", "/img/dot.png"] * 5:
+            for path in ["/", "/css/site.css", "/2020/01/a/", "/img/dot.png"] * 10:
                 started = time.monotonic()
                 status = raw_get(server.port, path)[0]
                 took.append(time.monotonic() - started)
                 assert status == 200
-                time.sleep(0.05)
+                time.sleep(0.02)
             assert attacker.poll() is None  # the slow clients were still at it
         finally:
             if attacker.stdin:
                 attacker.stdin.close()
             attacker.wait(10)
     took.sort()
-    print(f"normal requests beside 500 slow sockets: median {took[10] * 1000:.1f} ms, "
-          f"max {took[-1] * 1000:.1f} ms")
-    # every request, but one allowed outlier: on a shared 2-core machine any process can be
-    # descheduled for 100 ms; starvation would slow them all
-    assert took[10] < 0.05 and took[-2] < 0.1, [round(t * 1000) for t in took]
+    print(f"normal requests beside 500 slow sockets: median {took[20] * 1000:.1f} ms, "
+          f"90th percentile {took[36] * 1000:.1f} ms, max {took[-1] * 1000:.1f} ms")
+    # Starved requests would all wait for a free thread (seconds). The percentile, not the
+    # maximum: on a shared, overloaded 2-core machine any process is descheduled for 100 ms now
+    # and then (on a quiet one every request here takes under 30 ms).
+    assert took[20] < 0.05 and took[36] < 0.1, [round(t * 1000) for t in took]

@@ -51,17 +51,36 @@ def cmd_import(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     cfg = _config(args)
     report = ingest(cfg, args.src, into=args.into, fmt=args.format, force=args.force,
                     dry_run=args.dry_run, auto_tags=args.auto_tags, progress=args.progress,
-                    stream=err)
+                    fetch_images=args.fetch_images, stream=err)
     for row in report.rows:
         if row.outcome in ("failed", "kept") or row.missing_images:
             detail = row.reason or f"missing images: {', '.join(row.missing_images)}"
             print(f"{row.outcome}: {row.where()}: {detail}", file=err)
         for warning in row.warnings:
             print(f"warning: {row.where()}: {warning}", file=err)
+        if row.images_fetched or row.image_failures:
+            print(f"images: {row.where()}: {_image_line(row)}", file=err)
     if args.report:
         report.write_json(Path(args.report))
     print(("(dry run) " if args.dry_run else "") + report.summary(), file=out)
+    if report.images:
+        print(f"images: {report.images}", file=out)
     return report.exit_code
+
+
+def _image_line(row) -> str:
+    from generator.imagefetch import Tally
+
+    return Tally(row.images_fetched or 0, row.images_local or 0, 0, row.image_failures).report()
+
+
+def cmd_fetch_images(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from generator.imagefetch.collection import fetch_collection
+
+    result = fetch_collection(_config(args), force=args.force, dry_run=args.dry_run,
+                              progress=args.progress, stream=err)
+    print(("(dry run) " if args.dry_run else "") + result.summary(), file=out)
+    return result.exit_code
 
 
 def cmd_build(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
@@ -142,7 +161,28 @@ def parser() -> argparse.ArgumentParser:
                      help="add N automatic keyword tags per article (default: site.yml import.auto_tags)")
     imp.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                      help="show a progress bar (default: on long runs in a terminal)")
+    imp.add_argument("--fetch-images", action="store_true",
+                     help="download the articles' remote images (body and cover, any http(s) "
+                     "host) into content/images/ and link the local copies; an image that "
+                     "cannot be fetched keeps its URL (settings: site.yml import.image_*)")
     imp.set_defaults(func=cmd_import)
+
+    fi = sub.add_parser("fetch-images", parents=[common],
+                        help="download the remote images of the articles already in content/",
+                        description="Download every remote (http/https) image the articles in "
+                        "content/ reference, in the body or as cover, into content/images/ (named "
+                        "by content hash) and rewrite the links to the local copies. Resumable: "
+                        "images already downloaded are not fetched again. An image that cannot be "
+                        "fetched keeps its remote URL. Reports per article and in total; exits 1 "
+                        "if any image failed. Settings: site.yml import.image_timeout, "
+                        "image_retries, image_max_mb, image_workers.")
+    fi.add_argument("--force", action="store_true",
+                    help="also rewrite the image links of articles edited by hand since import "
+                    "(they stay marked as edited)")
+    fi.add_argument("--dry-run", action="store_true", help="count what would be fetched; change nothing")
+    fi.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                    help="show a progress bar (default: on long runs in a terminal)")
+    fi.set_defaults(func=cmd_fetch_images)
 
     b = sub.add_parser("build", parents=[common], help="render the static site",
                        description="Render content/ into a static website (atomic, deterministic).")

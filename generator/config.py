@@ -22,6 +22,14 @@ class ImportConfig:
     """Keyword → tag: an imported article whose title or body contains the keyword gets the tag."""
     auto_tags: int = 0
     """How many automatic (jieba TF-IDF) keywords to add as tags; 0 turns it off."""
+    image_timeout: int = 20
+    """Seconds to wait for an image server (connect and each read) with --fetch-images."""
+    image_retries: int = 2
+    """Further tries of an image after a timeout, a dropped connection or a 5xx answer."""
+    image_max_mb: int = 20
+    """Largest image downloaded, in MB; a bigger one keeps its remote URL."""
+    image_workers: int = 4
+    """Images downloaded at the same time."""
 
 
 @dataclass(frozen=True)

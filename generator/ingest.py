@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator
 from urllib.parse import urlsplit
 
-from generator import confine, sources
+from generator import confine, imagefetch, sources
 from generator.clean import clean, normalize, surrogates, tags
 from generator.config import SiteConfig
 from generator.errors import GeneratorError, InputError
@@ -268,8 +268,20 @@ def _localize(item: Converted, into: Path, dry_run: bool) -> list[str]:
     return list(missing)
 
 
+def _fetch_images(item: Converted, row: Row, images: "imagefetch.Fetcher") -> None:
+    """Point ITEM's remote images at local copies (downloading them with --fetch-images)."""
+    art = item.article
+    body, cover, tally = images.localize(art.body, art.front.cover)
+    if tally.touched:
+        row.images_fetched, row.images_local, row.image_failures = (tally.fetched, tally.local,
+                                                                    tally.failed)
+    if body != art.body or cover != art.front.cover:
+        item.article = replace(art, body=body, front=replace(art.front, cover=cover))
+        item.text = frontmatter.dump(item.article)
+
+
 def _place(item: Converted, row: Row, into: Path, known: _Known, seen: dict[str, str],
-           force: bool, dry_run: bool) -> None:
+           force: bool, dry_run: bool, images: "imagefetch.Fetcher | None" = None) -> None:
     """Decide the outcome for one cleaned article and write it unless told not to."""
     assert item.article is not None and item.filename and item.text
     name = item.filename
@@ -291,13 +303,15 @@ def _place(item: Converted, row: Row, into: Path, known: _Known, seen: dict[str,
     for key in _dup_keys(item.article):
         seen.setdefault(key, rel)
     row.missing_images = _localize(item, into, dry_run)
-    if target.exists():
-        old = target.read_text(encoding="utf-8", errors="replace")
+    old = target.read_text(encoding="utf-8", errors="replace") if target.exists() else None
+    if old is not None and not force and frontmatter.is_hand_edited(old):
+        row.outcome, row.reason = Outcome.KEPT, "edited since import; --force overwrites"
+        return  # before any download (a hand-edited file never equals an imported text)
+    if images is not None:
+        _fetch_images(item, row, images)
+    if old is not None:
         if old == item.text:
             row.outcome = Outcome.UNCHANGED
-            return
-        if frontmatter.is_hand_edited(old) and not force:
-            row.outcome, row.reason = Outcome.KEPT, "edited since import; --force overwrites"
             return
         row.outcome = Outcome.UPDATED
     else:
@@ -351,7 +365,7 @@ def _add_auto_tags(items: list[Converted], n: int) -> None:
 
 def ingest(cfg: SiteConfig, srcs: list[str], *, into: Path | None = None, fmt: str | None = None,
            force: bool = False, dry_run: bool = False, auto_tags: int | None = None,
-           progress: bool | None = None, stdin: IO[bytes] | None = None,
+           progress: bool | None = None, fetch_images: bool = False, stdin: IO[bytes] | None = None,
            stream: IO[str] = sys.stderr) -> ImportReport:
     """Import every article found in SRCS into INTO (default: the site's content folder)."""
     from tqdm import tqdm
@@ -364,6 +378,7 @@ def ingest(cfg: SiteConfig, srcs: list[str], *, into: Path | None = None, fmt: s
     if n_auto > 0:
         tags.require_auto_tags()
     report = ImportReport()
+    images = imagefetch.for_site(cfg, into, fetch=fetch_images, dry_run=dry_run)
     known = _scan_existing(into)
     seen: dict[str, str] = {}
     inputs = list(iter_inputs(srcs, stdin))
@@ -390,7 +405,9 @@ def ingest(cfg: SiteConfig, srcs: list[str], *, into: Path | None = None, fmt: s
             else:
                 row.fields = {k: v for k, v in item.raw.found.items() if getattr(item.raw, k, None)}
                 try:
-                    _place(item, row, into, known, seen, force, dry_run)
+                    _place(item, row, into, known, seen, force, dry_run, images)
                 except OSError as exc:
                     row.outcome, row.reason = Outcome.FAILED, f"cannot write: {exc.strerror or exc}"
+    if images is not None and (fetch_images or images.total.touched):
+        report.images = images.total.line()
     return report

@@ -53,6 +53,10 @@ class Row:
     missing_images: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     """What was left out or repaired (the article itself was written)."""
+    images_fetched: int | None = None
+    images_local: int | None = None
+    image_failures: list[str] = field(default_factory=list)
+    """'URL: reason' for each remote image --fetch-images could not download (its URL stays)."""
     fields: dict[str, str] = field(default_factory=dict)
     """Where each metadata field came from (title → 'heading', date → 'byline', …)."""
 
@@ -63,6 +67,8 @@ class Row:
 @dataclass
 class ImportReport:
     rows: list[Row] = field(default_factory=list)
+    images: str | None = None
+    """Remote images of the run (with --fetch-images): '40 fetched, 2 already local, 1 failed'."""
 
     def add(self, row: Row) -> Row:
         self.rows.append(row)
@@ -105,7 +111,7 @@ class ImportReport:
             d = asdict(r)
             d["outcome"] = str(r.outcome)
             rows.append({k: v for k, v in d.items() if v not in (None, [], {})})
-        data = {"summary": self.summary(),
+        data = {"summary": self.summary(), **({"images": self.images} if self.images else {}),
                 "counts": {str(k): v for k, v in sorted(self.counts().items())},
                 "inputs": rows}
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -297,6 +297,11 @@ def _with_checksum(text: str) -> str:
     return text[:end + 1] + f"checksum: {_checksum(text)}\n" + text[end + 1:]
 
 
+def restamp(text: str) -> str:
+    """TEXT with its checksum line recomputed (after a tool changed an imported file)."""
+    return _with_checksum(_CHECKSUM_LINE.sub("", text, count=1))
+
+
 def is_hand_edited(text: str) -> bool:
     """True when TEXT no longer matches the checksum written at import (or has none)."""
     yaml_text, _, _ = split(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from generator.clean import boilerplate, links, normalize, tags
+from generator.clean import chrome, links, normalize, tags
 from generator.config import ImportConfig
 from generator.meta import extract, session
 from generator.model.article import Article, FrontMatter
@@ -28,7 +28,7 @@ def body_markdown(raw: RawDoc) -> str:
     else:
         md = ""
     md = extract.drop_lines(md, raw.meta_lines)
-    md = links.resolve(boilerplate.strip(normalize.body(md)), raw.url,
+    md = links.resolve(chrome.strip(normalize.body(md)), raw.url,
                        keep_relative_images=raw.assets_dir is not None)
     return normalize.body(session.scrub_text(md))
 

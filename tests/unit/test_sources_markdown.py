@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from generator.clean import boilerplate
+from generator.clean import chrome
 from generator.config import load_config
 from generator.errors import InputError
 from generator.ingest import convert
@@ -319,7 +319,7 @@ def test_no_chrome_survives_and_body_is_inert(key):
     for s in CHROME:
         assert s not in prose, s
     for line in prose.split("\n"):
-        assert not boilerplate.is_ui_line(line) and line.strip() not in CHROME_LINES, line
+        assert not chrome.is_ui_line(line) and line.strip() not in CHROME_LINES, line
         assert not re.fullmatch(r"\s*(\*\*|__|!\[\]\(\))\s*", line), line
     assert "](javascript:" not in body
     assert_inert(body)

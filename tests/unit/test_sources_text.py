@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from generator.clean import boilerplate
+from generator.clean import chrome
 from generator.config import load_config
 from generator.errors import InputError
 from generator.ingest import convert
@@ -158,8 +158,8 @@ def test_no_chrome_or_session_value_survives(name, cfg):
     body = item.article.body
     for line in body.splitlines():
         key = re.sub(r"\s+", "", line.strip("#*_ "))
-        assert key not in UI_LINES and not boilerplate.is_ui_line(line), line
-        assert not is_js(line) and not boilerplate.looks_like_js(line), line
+        assert key not in UI_LINES and not chrome.is_ui_line(line), line
+        assert not is_js(line) and not chrome.looks_like_js(line), line
     for s in CHROME:
         assert s not in body, s
     for s in SESSION:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator import sources
-from generator.clean import boilerplate
+from generator.clean import chrome
 from generator.clean.html_to_md import convert
 from generator.config import load_config
 from generator.errors import InputError
@@ -126,7 +126,7 @@ def test_bodies_hold_no_ui_strings_js_or_raw_html(name):
     body = convert(raw.html, base_url=raw.url)
     assert len(body) > 200
     for line in body.split("\n"):
-        assert not boilerplate.is_ui_line(line), line
+        assert not chrome.is_ui_line(line), line
     assert not any(s in body for s in UI_STRINGS)
     assert not JS_FRAGMENTS.search(body), JS_FRAGMENTS.search(body)
     assert not re.search(r"(?<!\\)<[A-Za-z/!]", body)

@@ -6,12 +6,11 @@ import re
 from pathlib import PurePath
 
 from generator.clean import chrome, links, normalize, tags
+from generator.clean.summary import summarize
 from generator.config import ImportConfig
 from generator.meta import extract, session
 from generator.model.article import Article, FrontMatter
 from generator.model.rawdoc import RawDoc
-
-_SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”’」』）)]*")
 
 
 def body_markdown(raw: RawDoc) -> str:
@@ -31,25 +30,6 @@ def body_markdown(raw: RawDoc) -> str:
     md = links.resolve(chrome.strip(normalize.body(md)), raw.url,
                        keep_relative_images=raw.assets_dir is not None)
     return normalize.body(session.scrub_text(md))
-
-
-def summarize(markdown: str, limit: int = 120) -> str | None:
-    """The opening sentences of the body, cut at 。！？ and about LIMIT characters."""
-    for para in re.split(r"\n\s*\n", markdown):
-        if re.match(r"\s*(#|!\[|```|\||<)", para):
-            continue
-        text = re.sub(r"\s+", " ", normalize.plain(para[:limit * 8])).strip()
-        if len(re.findall(r"\w", text)) < 8:
-            continue
-        out = ""
-        for m in _SENTENCE.finditer(text):
-            if out and len(out) + len(m.group(0)) > limit:
-                break
-            out += m.group(0)
-        if not out:
-            out = text if len(text) <= limit else text[:limit].rstrip() + "…"
-        return out.strip()
-    return None
 
 
 def _inline(value: str | None) -> str | None:

@@ -13,6 +13,9 @@ _ODD_TABLE = {ord(c): " " for c in _ODD_SPACES} | {ord(c): None for c in _ZERO_W
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 _LINE_START = re.compile(r"^(\s*)(#{1,6}|[>+\-=]+|\d+[.)])(?=\s|$)")
+_DASHES = re.compile(r"^ {0,3}(-{3,})[ \t]*$")
+_NOT_PARAGRAPH = re.compile(r"^\s*$|^ {4}|^\t|^ {0,3}([#>|]|[-*+](\s|$)|\d+[.)](\s|$)|```|~~~|<)")
+_SENTENCE_END = re.compile(r"[。！？!?，,；;：:.]\W*$")
 
 
 def inline(text: str | None) -> str | None:
@@ -28,7 +31,7 @@ def body(markdown: str) -> str:
     """Normalise a Markdown body: odd spaces, line ends, trailing spaces, blank-line runs.
 
     Leading layout spaces (NBSP, ideographic) are dropped outside code blocks; code keeps its
-    indentation.
+    indentation. A dash line right under a paragraph is settled (see `_under_paragraph`).
     """
     markdown = unicodedata.normalize("NFC", markdown.replace("\r\n", "\n").replace("\r", "\n"))
     out: list[str] = []
@@ -40,12 +43,28 @@ def body(markdown: str) -> str:
                 else line
             if m:
                 fence = m.group(1)[0] * 3
+            elif out and _DASHES.match(line) and not _NOT_PARAGRAPH.match(out[-1]):
+                out.extend(_under_paragraph(out, line))
+                continue
         elif m and m.group(1).startswith(fence):
             fence = None
         out.append(line.translate(_ODD_TABLE).rstrip())
     text = "\n".join(out)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip("\n") + "\n" if text.strip() else ""
+
+
+def _under_paragraph(out: list[str], dashes: str) -> list[str]:
+    """A dash line under paragraph text: a rule (the paragraph stays a paragraph), except where
+    it underlines one short line the way a setext heading does (4+ dashes, no sentence end),
+    which becomes an ATX `## ` heading so that nothing depends on the underline again."""
+    text = out[-1].strip()
+    one_line = len(out) == 1 or not out[-2].strip()
+    run = len(dashes.strip())
+    if one_line and run >= 4 and len(text) <= 50 and not _SENTENCE_END.search(text):
+        out[-1] = "## " + text
+        return [""]
+    return ["", "---"]
 
 
 def escape_text(text: str) -> str:

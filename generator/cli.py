@@ -51,7 +51,7 @@ def cmd_import(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     cfg = _config(args)
     report = ingest(cfg, args.src, into=args.into, fmt=args.format, force=args.force,
                     dry_run=args.dry_run, auto_tags=args.auto_tags, progress=args.progress,
-                    fetch_images=args.fetch_images, stream=err)
+                    fetch_images=args.fetch_images, stream=err, exclude=args.exclude)
     for row in report.rows:
         if row.outcome in ("failed", "kept") or row.missing_images:
             detail = row.reason or f"missing images: {', '.join(row.missing_images)}"
@@ -154,6 +154,9 @@ def parser() -> argparse.ArgumentParser:
                      "holding it)")
     imp.add_argument("--into", metavar="DIR", help="output folder (default: the site's content folder)")
     imp.add_argument("--format", default="auto", choices=FORMATS, help="input format (default: auto-detect)")
+    imp.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                     help="leave out inputs matching GLOB (repeatable): a name at any depth "
+                          "(README.md, *.bak, drafts) or a path from the folder given (drafts/*)")
     imp.add_argument("--force", action="store_true", help="overwrite articles edited by hand since import")
     imp.add_argument("--dry-run", action="store_true", help="report what would happen, write nothing")
     imp.add_argument("--report", metavar="FILE.json", help="write a per-input JSON report")

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import os
 import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import IO, Iterable, Iterator
+from pathlib import Path, PurePath
+from typing import IO, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from generator import confine, imagefetch, sources
-from generator.clean import clean, normalize, surrogates, tags
+from generator.clean import clean, normalize, signals, summary, surrogates, tags
 from generator.config import SiteConfig
 from generator.errors import GeneratorError, InputError
 from generator.meta import wechat
@@ -40,6 +41,8 @@ class Converted:
     filename: str | None = None
     image_files: dict[str, str] | None = None
     """Image URL in the body → saved copy in raw.assets_dir (see generator.clean.images)."""
+    openings: list[str] = field(default_factory=list)
+    """Keys of the body's opening paragraphs when the summary came from the body."""
 
 
 @dataclass
@@ -112,8 +115,11 @@ def _clean_extra(extra: dict) -> dict:
             if k not in _INTERNAL_EXTRA and not k.startswith("_") and ok(v)}
 
 
-def convert(path: Path, data: bytes, fmt: str | None, cfg: SiteConfig) -> list[Converted]:
-    """Read one input with its adapter and clean every article in it (no disk writes)."""
+def convert(path: Path, data: bytes, fmt: str | None, cfg: SiteConfig, *,
+            origin: str | None = None) -> list[Converted]:
+    """Read one input with its adapter and clean every article in it (no disk writes).
+
+    ORIGIN is the input's path relative to the import root (see `clean`)."""
     problem = _unreadable(data)
     if problem:
         raise InputError(problem, path)
@@ -127,20 +133,27 @@ def convert(path: Path, data: bytes, fmt: str | None, cfg: SiteConfig) -> list[C
             item.error = str(raw.extra["error"])
         elif not raw.not_article:
             try:
-                _clean_one(item, cfg)
+                _clean_one(item, cfg, origin)
             except Exception as exc:  # a cleaning bug costs this record, not its file
                 item.article, item.error = None, f"internal error: {type(exc).__name__}: {exc}"
         out.append(item)
     return out
 
 
-def _clean_one(item: Converted, cfg: SiteConfig) -> None:
-    """Clean ITEM.raw into ITEM's article, file name and text."""
+def _clean_one(item: Converted, cfg: SiteConfig, origin: str | None = None) -> None:
+    """Clean ITEM.raw into ITEM's article, file name and text (the raw body is let go)."""
     raw = surrogates.repair(item.raw)
     item.image_files = raw.extra.get("image_files")
     raw = replace(raw, extra=_clean_extra(raw.extra))
     item.raw = raw
-    item.article = clean(raw, cfg.import_)
+    item.article = clean(raw, cfg.import_, origin=origin)
+    item.raw = replace(raw, html=None, text=None, markdown=None)
+    if not normalize.inline(raw.summary):
+        item.openings = summary.openings(item.article.body)
+    reason = signals.not_article(item.article, raw)
+    if reason:
+        item.raw.not_article, item.article = reason, None
+        return
     key = identity(raw)
     item.slug = slug_for(key)
     day = item.article.front.day
@@ -159,10 +172,10 @@ def _unreadable(data: bytes) -> str | None:
     return None
 
 
-def iter_inputs(srcs: Iterable[str], stdin: IO[bytes] | None = None,
-                ) -> Iterator[tuple[str, Path, bytes | None, str | None]]:
+def iter_inputs(srcs: Iterable[str], stdin: IO[bytes] | None = None, exclude: Sequence[str] = ()
+                ) -> Iterator[tuple[str, Path, bytes | None, str | None, str | None]]:
     """Expand SRC arguments to (display name, path to read, bytes-or-None, why it is refused or
-    None) — folders recursively.
+    None, path relative to the import root or None when EXCLUDE'd) — folders recursively.
 
     A symbolic link is followed only while its target stays inside the folder given (for a file
     named on its own: the folder holding it, so `src/*` expanded by the shell is no way out);
@@ -171,27 +184,44 @@ def iter_inputs(srcs: Iterable[str], stdin: IO[bytes] | None = None,
     for src in srcs:
         if src == "-":
             data = (stdin or sys.stdin.buffer).read()
-            yield "<stdin>", Path("stdin"), data, None
+            yield "<stdin>", Path("stdin"), data, None, "<stdin>"
             continue
         p = Path(src)
         if p.is_dir():
             found = confine.walk(p, confine.Fence.around(p),
                                  lambda name: not name.startswith(".") and not name.endswith("_files"))
-            named = [(str(p / rel), Path(real), None) for rel, real in found.files
+            named = [(str(p / rel), Path(real), None, rel) for rel, real in found.files
                      if not rel.rpartition("/")[2].startswith(".")
                      and os.path.splitext(rel)[1].lower() in EXTENSIONS]
-            named += [(str(Path(link)), Path(link), _OUTSIDE.format(p)) for link in found.outside
-                      if not Path(link).name.startswith(".")]
-            for name, path, refused in sorted(named):
-                yield name, path, None, refused
-        elif p.is_symlink():
+            named += [(str(Path(link)), Path(link), _OUTSIDE.format(p), Path(link).name)
+                      for link in found.outside if not Path(link).name.startswith(".")]
+            for name, path, refused, rel in sorted(named):
+                yield name, path, None, refused, None if excluded(PurePath(rel), exclude) else rel
+            continue
+        origin = None if excluded(PurePath(p.name), exclude) else p.name
+        if p.is_symlink():
             real = confine.Fence.around(p.parent).admit(p)
             if real is None:
-                yield str(p), p, None, _OUTSIDE.format(p.parent)
+                yield str(p), p, None, _OUTSIDE.format(p.parent), origin
             else:
-                yield str(p), Path(real), None, None
+                yield str(p), Path(real), None, None, origin
         else:
-            yield str(p), p, None, None
+            yield str(p), p, None, None, origin
+
+
+def excluded(rel: PurePath, patterns: Sequence[str]) -> bool:
+    """True when REL (relative to the import root) matches an --exclude GLOB: a pattern with a
+    slash matches the path from the root (`drafts/*`), one without matches any file or folder
+    name on the way (`README.md`, `*.bak`, `drafts`)."""
+    path = rel.as_posix()
+    for pattern in patterns:
+        pattern = pattern.strip("/")
+        if "/" in pattern:
+            if fnmatch.fnmatchcase(path, pattern) or fnmatch.fnmatchcase(path, pattern + "/*"):
+                return True
+        elif any(fnmatch.fnmatchcase(part, pattern) for part in rel.parts):
+            return True
+    return False
 
 
 def _scan_existing(into: Path) -> _Known:
@@ -325,11 +355,15 @@ def _place(item: Converted, row: Row, into: Path, known: _Known, seen: dict[str,
             earlier.unlink()
 
 
-def _convert_all(inputs: Iterable[tuple[str, Path, bytes | None, str | None]], fmt: str | None,
-                 cfg: SiteConfig, report: ImportReport,
+def _convert_all(inputs: Iterable[tuple[str, Path, bytes | None, str | None, str | None]],
+                 fmt: str | None, cfg: SiteConfig, report: ImportReport,
                  stream: IO[str]) -> Iterator[tuple[str, list[Converted]]]:
-    """Each input's name and converted items; an input refused or unreadable is reported."""
-    for name, path, data, refused in inputs:
+    """Each input's name and converted items; an input excluded, refused or unreadable is
+    reported."""
+    for name, path, data, refused, origin in inputs:
+        if origin is None:
+            report.add(Row(name, Outcome.EXCLUDED, reason="--exclude"))
+            continue
         if refused:
             print(f"warning: {name}: {refused}", file=stream)
             report.add(Row(name, Outcome.REJECTED, reason=refused))
@@ -339,7 +373,7 @@ def _convert_all(inputs: Iterable[tuple[str, Path, bytes | None, str | None]], f
                 if not path.exists():
                     raise InputError("no such file or folder", name)
                 data = path.read_bytes()
-            yield name, convert(path, data, fmt, cfg)
+            yield name, convert(path, data, fmt, cfg, origin=origin)
         except GeneratorError as exc:
             hint = f" (hint: {exc.hint})" if exc.hint else ""
             report.add(Row(name, Outcome.FAILED, reason=exc.message + hint, record=exc.line))
@@ -366,8 +400,13 @@ def _add_auto_tags(items: list[Converted], n: int) -> None:
 def ingest(cfg: SiteConfig, srcs: list[str], *, into: Path | None = None, fmt: str | None = None,
            force: bool = False, dry_run: bool = False, auto_tags: int | None = None,
            progress: bool | None = None, fetch_images: bool = False, stdin: IO[bytes] | None = None,
-           stream: IO[str] = sys.stderr) -> ImportReport:
-    """Import every article found in SRCS into INTO (default: the site's content folder)."""
+           stream: IO[str] = sys.stderr, exclude: Sequence[str] = ()) -> ImportReport:
+    """Import every article found in SRCS into INTO (default: the site's content folder).
+
+    Every input is read and cleaned first (summaries that open with a paragraph several
+    articles of the import share are then taken again from each article's own text, automatic
+    tags are chosen across the import), then files are written; inputs matching an EXCLUDE
+    glob are reported as excluded and not read."""
     from tqdm import tqdm
 
     into = Path(into) if into else cfg.content_path
@@ -381,12 +420,12 @@ def ingest(cfg: SiteConfig, srcs: list[str], *, into: Path | None = None, fmt: s
     images = imagefetch.for_site(cfg, into, fetch=fetch_images, dry_run=dry_run)
     known = _scan_existing(into)
     seen: dict[str, str] = {}
-    inputs = list(iter_inputs(srcs, stdin))
+    inputs = list(iter_inputs(srcs, stdin, exclude))
     show = progress if progress is not None else (len(inputs) >= 20 and stream.isatty())
-    converted = _convert_all(tqdm(inputs, disable=not show, file=stream, unit="file", leave=False),
-                             fmt, cfg, report, stream)
-    if n_auto > 0:  # tags chosen across the whole import: hold it in memory first
-        converted = list(converted)
+    converted = list(_convert_all(tqdm(inputs, disable=not show, file=stream, unit="file",
+                                       leave=False), fmt, cfg, report, stream))
+    _resummarize([i for _, items in converted for i in items if _writable(i)])
+    if n_auto > 0:
         _add_auto_tags([i for _, items in converted for i in items if _writable(i)], n_auto)
     for name, items in converted:
         if not items:
@@ -411,3 +450,15 @@ def ingest(cfg: SiteConfig, srcs: list[str], *, into: Path | None = None, fmt: s
     if images is not None and (fetch_images or images.total.touched):
         report.images = images.total.line()
     return report
+
+
+def _resummarize(items: list[Converted]) -> None:
+    """Take summaries again where they open with a paragraph several articles share."""
+    found = {i.slug: i.openings for i in items if i.article is not None and i.openings}
+    shared = summary.shared_openings(found.values())
+    for item in items:
+        if item.article is None or not item.openings or item.openings[0] not in shared:
+            continue
+        front = replace(item.article.front, summary=summary.summarize(item.article.body, shared=shared))
+        item.article = replace(item.article, front=front)
+        item.text = frontmatter.dump(item.article)

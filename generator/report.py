@@ -23,6 +23,7 @@ class Outcome(StrEnum):
     KEPT = "kept"
     DUPLICATE = "duplicate"
     NOT_ARTICLE = "not article"
+    EXCLUDED = "excluded"
     REJECTED = "rejected"
     FAILED = "failed"
 
@@ -35,6 +36,7 @@ _WORDS = {
     Outcome.KEPT: ("kept (edited by hand)", "kept (edited by hand)"),
     Outcome.DUPLICATE: ("duplicate", "duplicates"),
     Outcome.NOT_ARTICLE: ("not an article", "not articles"),
+    Outcome.EXCLUDED: ("excluded", "excluded"),
     Outcome.REJECTED: ("rejected", "rejected"),
     Outcome.FAILED: ("failed", "failed"),
 }

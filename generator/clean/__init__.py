@@ -37,9 +37,10 @@ def _inline(value: str | None) -> str | None:
     return normalize.inline(value)
 
 
-def clean(raw: RawDoc, rules: ImportConfig) -> Article:
+def clean(raw: RawDoc, rules: ImportConfig, *, origin: str | None = None) -> Article:
     """Turn one RawDoc into an Article: clean body, normalised fields, summary and tags; no
-    reader-session value in any field or URL (generator.meta.session)."""
+    reader-session value in any field or URL (generator.meta.session). ORIGIN is the input's
+    path relative to the import root (`imported_from`; default: its name)."""
     md = body_markdown(raw)
     title = _inline(raw.title) or ""
     text = normalize.plain(md)
@@ -55,7 +56,7 @@ def clean(raw: RawDoc, rules: ImportConfig) -> Article:
         cover=_inline(raw.cover),
         tags=tags.merge(raw.tags, tags.rule_tags(title, text, rules.tag_rules)),
         status=_inline(raw.status),
-        imported_from=PurePath(raw.input).name or raw.input,
+        imported_from=origin or PurePath(raw.input).name or raw.input,
         extra=dict(raw.extra),
     )
     return Article(session.scrub_fields(front), md)

@@ -107,6 +107,11 @@ def is_ui_text(text: str, *, alone_ok: bool = False) -> bool:
     return False
 
 
+def is_card(text: str) -> bool:
+    """True when TEXT is a line of an account's profile card (微信号 X / 功能介绍 X)."""
+    return bool(_CARD.fullmatch(key(text)))
+
+
 def is_ui_line(line: str) -> bool:
     """True when a Markdown LINE is a UI string wherever it stands (a distinctive one)."""
     return is_ui_text(text_of(line))

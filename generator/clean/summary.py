@@ -12,7 +12,8 @@ The text keeps no Markdown marks and no unbalanced brackets.
 from __future__ import annotations
 
 import re
-from typing import Collection, Iterator
+from collections import Counter
+from typing import Collection, Iterable, Iterator
 
 from generator.clean import chrome, normalize
 
@@ -23,6 +24,7 @@ _LABEL = re.compile(r"[\w\u4e00-\u9fff ]{1,10}\s*[:：]")
 _NOTE = re.compile(r"(本文|文章|此文|该文)(为|系|来自|来源|转载|首发|经|由|节选|摘自|原载)")
 _LINK_LEAD = re.compile(r"\s*\[[^\]]*\]\([^)]*\)")
 _WORD = re.compile(r"\w")
+_PAUSE = re.compile(r"[。！？!?，,；;、]")
 _OPEN, _CLOSE = "（([【「『《“‘〈", "）)]】」』》”’〉"
 _PAIRS = dict(zip(_CLOSE, _OPEN))
 _ASIDE = "（(【["
@@ -56,6 +58,13 @@ def openings(markdown: str, n: int = 3) -> list[str]:
     return out
 
 
+def shared_openings(per_article: Iterable[list[str]], min_articles: int = 3) -> set[str]:
+    """Opening keys found among the first paragraphs of at least MIN_ARTICLES articles: a
+    course trailer, a standing intro or a repost notice, not any one article's own text."""
+    counts = Counter(k for keys in per_article for k in set(keys))
+    return {k for k, n in counts.items() if n >= min_articles}
+
+
 def summarize(markdown: str, limit: int = 120, *, shared: Collection[str] = ()) -> str | None:
     """The opening sentences of the body, cut at 。！？ and about LIMIT characters; paragraphs
     whose key is in SHARED are skipped."""
@@ -76,6 +85,8 @@ def _plain(para: str) -> str:
 def _header_residue(para: str, text: str) -> bool:
     """A paragraph about the article rather than of it."""
     short = len(text) <= 60
+    if chrome.is_card(text) or len(text) <= 24 and not _PAUSE.search(text):
+        return True  # a profile card line, or a heading in all but name (**0x01 工具介绍**)
     if short and _DATE.search(text) and len(_WORD.findall(_DATE.sub("", text))) <= 30:
         return True  # a byline or a dateline: 原创 作者 公众号 2023-08-14 17:46
     if short and (_BYLINE.match(text) or _LABEL.match(text) and not text.endswith(tuple(_ENDS))):

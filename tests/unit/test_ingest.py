@@ -126,3 +126,40 @@ def test_missing_input_fails_with_its_name(site):
     code, out, err = run("import", "--site", str(site), "no/such/file.txt")
     assert code == 1
     assert "no/such/file.txt: no such file or folder" in err
+
+
+def test_scraped_folder_notes_are_not_articles_and_exclude_leaves_inputs_out(site, tmp_path):
+    src = inputs(tmp_path, "seed.txt")
+    (src / "2018").mkdir()
+    shutil.copy(FIXTURES / "lou-ye.md", src / "2018" / "lou-ye.md")
+    (src / "README.md").write_text("# 抓取说明\n\n这个文件夹是用脚本抓下来的公众号文章，运行 fetch.py 可以更新。\n",
+                                   encoding="utf-8")
+    (src / "notes.md").write_text("# 待办\n\n检查一下这些文章里有没有重复的，回头再整理一遍。\n", encoding="utf-8")
+    (src / "drafts").mkdir()
+    shutil.copy(FIXTURES / "laopo-no1.txt", src / "drafts" / "laopo-no1.txt")
+    report = ingest(load_config(site), [str(src)], exclude=["drafts"])
+    rows = {Path(r.input).name: r for r in report.rows}
+    assert rows["README.md"].outcome == "not article" and "project document" in rows["README.md"].reason
+    assert rows["notes.md"].outcome == "not article" and "no article signals" in rows["notes.md"].reason
+    assert rows["laopo-no1.txt"].outcome == "excluded"
+    assert "1 excluded" in report.summary()
+    written = {frontmatter.parse((site / "content" / r.output).read_text(encoding="utf-8")).front.imported_from
+               for r in report.rows if r.outcome == "imported"}
+    assert written == {"seed.txt", "2018/lou-ye.md"}  # relative to the import root, not the base name
+    code, out, _ = run("import", "--site", str(site), "--dry-run", "--exclude", "*.md",
+                       "--exclude", "seed.txt", str(src))
+    assert "0 imported" not in out and "4 excluded" in out
+
+
+def test_an_opening_many_articles_share_is_not_their_summary(site, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    trailer = "欢迎来到本号！想加入免费课程的学习？请留意每篇文章底部的信息，扫码即可报名。"
+    for n in range(3):
+        (src / f"a{n}.md").write_text(
+            f"---\ntitle: 第{n}课\ndate: 2020-01-0{n + 1}\n---\n\n{trailer}\n\n"
+            f"这是第{n}课自己的开头，讲的是第{n}个字母的发音和它的用法。\n", encoding="utf-8")
+    report = ingest(load_config(site), [str(src)])
+    summaries = [frontmatter.parse((site / "content" / r.output).read_text(encoding="utf-8")).front.summary
+                 for r in report.rows]
+    assert summaries == [f"这是第{n}课自己的开头，讲的是第{n}个字母的发音和它的用法。" for n in range(3)]

@@ -23,7 +23,8 @@ from generator.model.article import Article
 from generator.report import ImportReport, Outcome, Row
 from generator.model.rawdoc import RawDoc
 
-EXTENSIONS = {".txt", ".html", ".htm", ".md", ".markdown", ".json", ".jsonl", ".csv"}
+EXTENSIONS = {".txt", ".html", ".htm", ".md", ".markdown", ".json", ".jsonl", ".csv",
+              ".xml", ".rss", ".atom"}
 _INTERNAL_EXTRA = {"error", "image_files"}
 MAX_BYTES = 64 * 1024 * 1024
 _OUTSIDE = "symbolic link leads outside {}; not followed"

@@ -23,6 +23,7 @@ from generator.model.rawdoc import RawDoc
 # format name → module (imported lazily so `wenji --help` stays fast).
 # Order matters for auto-detection: the first module whose sniff() says yes reads the file.
 FORMATS: dict[str, str] = {
+    "feed": "generator.sources.feed.adapter",
     "jsonl": "generator.sources.data.adapter",
     "wechat-html": "generator.sources.wechat.adapter",
     "html": "generator.sources.html.adapter",

@@ -54,7 +54,7 @@ def test_import_refuses_links_leading_out_of_the_source_folder(tmp_path):
     site.mkdir()
     (site / "site.yml").write_text("title: t\n", encoding="utf-8")
     (src / "sub").mkdir(parents=True)
-    (src / "a.txt").write_text("第一篇文章\n\n" + "这是正文，足够长的一段话。" * 5, encoding="utf-8")
+    (src / "a.txt").write_text("第一篇文章\n\n2024-01-02\n\n" + "这是正文，足够长的一段话。" * 5, encoding="utf-8")
     (src / "notes.txt").symlink_to(home / ".ssh" / "id_ed25519")
     (src / "sub" / "home").symlink_to(home)  # a folder leading out
     (src / "sub" / "again.txt").symlink_to(src / "a.txt")  # stays inside: followed

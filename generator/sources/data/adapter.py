@@ -36,7 +36,7 @@ from typing import Any, Iterator
 
 from generator.errors import InputError
 from generator.sources import RawDoc, decode, undecodable
-from generator.sources.data import records
+from generator.sources.data import nested, records
 from generator.sources.markdown.adapter import inert_body
 from generator.meta import dates
 from generator.meta.wechat import article_url, url_identity
@@ -51,9 +51,9 @@ _ACCOUNT_ID = ("account_id", "alias", "wechat_id", "微信号")
 _ID_LIKE = re.compile(r"^(?:gh_[0-9a-f]{12}|[A-Za-z][-_A-Za-z0-9]{5,19})$")
 _HTML_BODY = ("content_html", "html", "body_html")
 _MD_BODY = ("markdown", "content_md")
-_BODY = ("content", "body", "text", "article", "正文")
+_BODY = ("content", "body", "text", "article", "正文", "contenttext", "content_text")
 _URL = ("url", "link", "msg_link", "content_url", "article_url")
-_DATE = ("date", "created_at", "publish_time", "pub_date", "publish_date", "create_time",
+_DATE = ("date", "created_at", "publish_time", "pub_date", "pubdate", "publish_date", "create_time",
          "published", "datetime", "time", "ct")
 _AUTHOR = ("author", "作者")
 _SUMMARY = ("digest", "summary", "description", "摘要")
@@ -91,7 +91,11 @@ def read(path: Path, data: bytes) -> Iterator[RawDoc]:
         yield from _csv(path, text)
         return
     for n, where, item, problem in records.split(text):
-        yield _error(path, n, f"{where}: {problem}") if problem else _record(path, n, item, where)
+        if problem:
+            yield _error(path, n, f"{where}: {problem}")
+            continue
+        for article in nested.unfold(item):
+            yield _record(path, n, article, where)
 
 
 def _error(path: Path, n: int, message: str) -> RawDoc:
@@ -151,6 +155,8 @@ def _from_fields(raw: RawDoc, rec: dict[str, Any]) -> RawDoc:
         raw.text = rejoin(body)
     elif isinstance(body, list) and all(isinstance(p, str) for p in body):
         raw.text = "\n\n".join(p.strip() for p in body if p.strip())  # a list of paragraphs
+    if raw.title and not (raw.html or raw.markdown or (raw.text or "").strip()):
+        raw.not_article = "metadata only (no body)"  # an API list entry: title, digest, link
     return raw
 
 

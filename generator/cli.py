@@ -11,7 +11,7 @@ from generator import __version__
 from generator.errors import GeneratorError
 from generator.report import ExitStatus
 
-FORMATS = ["auto", "text", "wechat-html", "markdown", "jsonl", "html", "feed"]
+FORMATS = ["auto", "text", "wechat-html", "markdown", "jsonl", "html", "feed", "saved"]
 
 
 def port_number(text: str) -> int:

@@ -24,7 +24,7 @@ from generator.report import ImportReport, Outcome, Row
 from generator.model.rawdoc import RawDoc
 
 EXTENSIONS = {".txt", ".html", ".htm", ".md", ".markdown", ".json", ".jsonl", ".csv",
-              ".xml", ".rss", ".atom"}
+              ".xml", ".rss", ".atom", ".mhtml", ".mht"}
 _INTERNAL_EXTRA = {"error", "image_files"}
 MAX_BYTES = 64 * 1024 * 1024
 _OUTSIDE = "symbolic link leads outside {}; not followed"

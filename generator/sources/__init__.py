@@ -24,6 +24,7 @@ from generator.model.rawdoc import RawDoc
 # Order matters for auto-detection: the first module whose sniff() says yes reads the file.
 FORMATS: dict[str, str] = {
     "feed": "generator.sources.feed.adapter",
+    "saved": "generator.sources.saved.adapter",
     "jsonl": "generator.sources.data.adapter",
     "wechat-html": "generator.sources.wechat.adapter",
     "html": "generator.sources.html.adapter",

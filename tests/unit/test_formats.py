@@ -17,7 +17,7 @@ from generator.ingest import convert
 from tests.golden import check_text
 
 ROOT = Path(__file__).parent.parent / "fixtures" / "clean"
-FAMILIES = ("feed", "json", "saved", "exporters", "pandoc")
+FAMILIES = ("feed", "json", "saved", "exporters", "pandoc", "errors")
 CASES = sorted(p for family in FAMILIES for p in (ROOT / family).glob("*")
                if p.is_file() and p.suffix != ".md" or p.name.endswith(".in.md"))
 

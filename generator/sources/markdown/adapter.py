@@ -28,6 +28,7 @@ from generator.meta.wechat import article_url, url_identity
 from generator.sources.markdown.meta import name_convention
 from generator.sources.markdown.page import (backup, foreign_page, heading_text, is_backup,
                                              is_wechat_page, wechat_page)
+from generator.sources.markdown.pandoc import unpandoc
 from generator.sources.markdown.tidy import tidy
 
 FORMAT = "markdown"
@@ -64,7 +65,7 @@ def _read(path: Path, text: str) -> RawDoc:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     raw = RawDoc(input=str(path), format=FORMAT)
     front, body = read_front(text, path)
-    lines = body.split("\n")
+    lines = unpandoc(body).split("\n")
     handled = True
     if front is not None:
         apply_front(raw, front)
@@ -104,13 +105,14 @@ def _read(path: Path, text: str) -> RawDoc:
 
 
 def inert_body(markdown: str) -> str:
-    """Untrusted Markdown → tidy Markdown with nothing executable (see markdown_inert).
+    """Untrusted Markdown → tidy Markdown with nothing executable (see markdown_inert), without
+    pandoc's attribute blocks and div fences (see markdown.pandoc).
 
     Whitespace is normalised before the final pass exactly as the cleaning stage will do it
     (ideographic and zero-width spaces can turn a line into a fence), so that pass sees the
     block structure the renderer will see.
     """
-    return make_inert(normalize.body(tidy(make_inert(markdown))))
+    return make_inert(normalize.body(tidy(make_inert(unpandoc(markdown)))))
 
 
 def _title_from_heading(raw: RawDoc, lines: list[str]) -> list[str]:

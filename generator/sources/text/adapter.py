@@ -35,6 +35,7 @@ _ERRORS = {
                               "Unable to view this content because it violates regulation."),
     "content unavailable": ("该内容暂时无法查看", "此内容无法查看", "该公众号已迁移",
                             "此帐号已自主注销，内容无法查看", "内容已过期", "该内容已过期"),
+    "verification page (captcha)": ("当前环境异常，完成验证后即可继续访问。", "环境异常"),
 }
 _CJK_CHAR = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _PROFILE_MARKS = ("公众号简介", "基础信息", "认证类型", "认证主体", "帐号主体", "账号主体")

@@ -41,6 +41,7 @@ _NOT_ARTICLE = (
     (r"帐号已被屏蔽|账号已被屏蔽|帐号已自主注销|账号已自主注销|account (has been )?(blocked|banned|closed)",
      "account closed or blocked"),
     (r"已迁移|has been migrated", "account migrated"),
+    (r"环境异常|完成验证后即可继续访问|去验证|verif(y|ication)|captcha", "verification page (captcha)"),
     (r"暂时无法查看|无法查看|unavailable|cannot be viewed|can't be viewed|unable to view",
      "content unavailable"),
 )

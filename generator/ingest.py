@@ -204,8 +204,8 @@ def iter_inputs(srcs: Iterable[str], stdin: IO[bytes] | None = None, exclude: Se
             real = confine.Fence.around(p.parent).admit(p)
             if real is None:
                 yield str(p), p, None, _OUTSIDE.format(p.parent), origin
-            else:
-                yield str(p), Path(real), None, None, origin
+            else:  # the file read is the link's target: it is what the import came from
+                yield str(p), Path(real), None, None, origin and Path(real).name
         else:
             yield str(p), p, None, None, origin
 

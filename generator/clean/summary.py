@@ -20,6 +20,7 @@ from generator.clean import chrome, normalize
 _SKIP = re.compile(r"\s*(#|!\[|```|~~~|\||<|\[!\[)")
 _DATE = re.compile(r"\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}|\d{1,2}:\d{2}")
 _BYLINE = re.compile(r"(原创|Original|转载|作者|文|编辑|撰文|来源|出品)[\s:：/|｜]")
+_CREDIT = re.compile(r"(^|\s)(作者|编辑|责编|撰文|来源|出品|文|图)\s*[:：/|｜]")
 _LABEL = re.compile(r"[\w\u4e00-\u9fff ]{1,10}\s*[:：]")
 _NOTE = re.compile(r"(本文|文章|此文|该文)(为|系|来自|来源|转载|首发|经|由|节选|摘自|原载)")
 _LINK_LEAD = re.compile(r"\s*\[[^\]]*\]\([^)]*\)")
@@ -89,7 +90,8 @@ def _header_residue(para: str, text: str) -> bool:
         return True  # a profile card line, or a heading in all but name (**0x01 工具介绍**)
     if short and _DATE.search(text) and len(_WORD.findall(_DATE.sub("", text))) <= 30:
         return True  # a byline or a dateline: 原创 作者 公众号 2023-08-14 17:46
-    if short and (_BYLINE.match(text) or _LABEL.match(text) and not text.endswith(tuple(_ENDS))):
+    if short and (_BYLINE.match(text) or _CREDIT.search(text)
+                  or _LABEL.match(text) and not text.endswith(tuple(_ENDS))):
         return True  # 来源: 太阳照常升起 / 原创 我是哥飞 哥飞 / 责任编辑：X
     if short and (_NOTE.match(text) or text.endswith((":", "："))):
         return True  # 本文为「X」原创内容 / 本文系读者投稿，来稿请投至：

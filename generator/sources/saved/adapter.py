@@ -28,6 +28,7 @@ from generator.sources import decode
 
 FORMAT = "saved"
 EXTENSIONS = {".mhtml", ".mht"}
+_PAGE_SUFFIXES = {".html", ".htm", ".xhtml"}
 _MIME_HEAD = re.compile(rb"(?im)^(MIME-Version:|Content-Type:\s*multipart/related|From:\s*<Saved by)")
 _SINGLEFILE = re.compile(r"<!--\s*Page saved with SingleFile\s*(.*?)-->", re.S | re.I)
 _INLINED = re.compile(r"<img\b(?![^>]*\bdata-src=\"?https?:)[^>]*\bsrc=\"?data:image/", re.I)
@@ -41,7 +42,8 @@ def sniff(path: Path, data: bytes) -> bool:
         return True
     if _MIME_HEAD.search(head) and b"multipart/related" in data[:65536].lower():
         return True
-    return b"Page saved with SingleFile" in head
+    return b"Page saved with SingleFile" in head and (
+        path.suffix.lower() in _PAGE_SUFFIXES or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"))
 
 
 def read(path: Path, data: bytes) -> Iterator[RawDoc]:
@@ -56,7 +58,11 @@ def read(path: Path, data: bytes) -> Iterator[RawDoc]:
 
     page = path.with_suffix(".html")
     fmt = "wechat-html" if sources.module("wechat-html").sniff(page, html) else "html"
-    for raw in sources.module(fmt).read(page, html):
+    try:
+        found = list(sources.module(fmt).read(page, html))
+    except InputError as exc:  # name the file the user gave, not the page inside it
+        raise InputError(exc.message, path, line=exc.line, hint=exc.hint) from None
+    for raw in found:
         raw = replace(raw, input=str(path), format=FORMAT, assets_dir=None)
         raw.extra.pop("image_files", None)
         if url and not raw.url:

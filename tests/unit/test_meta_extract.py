@@ -194,3 +194,13 @@ def test_reimport_with_better_metadata_replaces_the_earlier_file_unless_edited(t
     else:
         assert second["outcome"] == "updated" and second["reason"].startswith("renamed from undated-")
         assert not old.exists() and len(list((site / "content").glob("*.md"))) == 1
+
+
+def test_front_matter_keys_named_like_labels_are_read_by_the_same_rule():
+    from generator.sources.markdown import adapter
+
+    text = ("---\n标题: 前言里的标题\n作者: 张三\n公众号名称: 某号\n发布时间: 2023年5月6日 18:30\n"
+            f"原文链接: {WX}&scene=21\n---\n\n正文。\n")
+    raw = next(adapter.read(Path("0001.md"), text.encode("utf-8")))
+    assert (raw.title, raw.author, raw.account, raw.url) == ("前言里的标题", "张三", "某号", WX)
+    assert raw.date == dt.datetime(2023, 5, 6, 18, 30, tzinfo=CN)

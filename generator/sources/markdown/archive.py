@@ -22,7 +22,7 @@ from typing import Any
 from generator.errors import FrontMatterError
 from generator.model import frontmatter
 from generator.sources import RawDoc
-from generator.meta import dates
+from generator.meta import dates, labels
 from generator.meta.wechat import article_url, url_identity
 from generator.sources.markdown.meta import meta_text, unescape_markdown
 
@@ -35,6 +35,13 @@ _LINK = re.compile(r"(~~)?\[([^\]]*)\]\(([^)\s]*)\)(~~)?")
 _AUTHOR = re.compile(r"^\s*(?:作者\s*(?:\\?\|)?\s*[：:]?|文\s*\\?[|｜]|原创)\s*(?P<name>.+?)\s*$")
 _ACCOUNT_NOISE = re.compile(r"^(?:微信|订阅号|公众号|公号|作者|[:：\s])+|(?:微信|订阅号|公众号|公号|"
                             r"[:：\s])+$")
+
+
+# Keys apply_front reads by name; other keys may still be labels (`作者`, `发布时间`…).
+_MAPPED = frozenset("""title name date published pubdate pub_date publish_date publish_time author
+authors account nickname mp_name 公众号 account_id wechat_id alias 微信号 url link original_url
+canonical_url source_url source description summary excerpt digest cover image_feature image
+banner thumbnail featured_image tags keywords status""".split())
 
 
 def read_front(text: str, path: Any) -> tuple[dict[str, Any] | None, str]:
@@ -89,7 +96,20 @@ def apply_front(raw: RawDoc, data: dict[str, Any]) -> None:
         tags = re.split(r"[,，、\s]+", tags)
     raw.tags = [t for t in (_text(x) for x in (tags or [])) if t]
     raw.status = _text(first("status"))
+    _labelled_keys(raw, data)
     raw.identity = url_identity(raw.url)
+
+
+def _labelled_keys(raw: RawDoc, data: dict[str, Any]) -> None:
+    """Fields still empty, from keys named as a labelled line would be (`作者`, `发布时间`,
+    `原文链接`, `Published`…): one rule for a label, in a body or in front matter."""
+    for key, value in data.items():
+        if key.lower() in _MAPPED:
+            continue  # read above, by its own rule (a `source:` holding a script is no credit)
+        if isinstance(value, (str, int, float)) or hasattr(value, "year"):
+            for found in labels.read_line(f"{key}: {value}"):
+                if found.kind == "labelled line" and not getattr(raw, found.field):
+                    setattr(raw, found.field, found.value)
 
 
 def _text(value: Any) -> str | None:

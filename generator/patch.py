@@ -6,8 +6,10 @@ build finds that only article files changed, and none of them changed what decid
 shape (URL, date, tags, account, draft), every page lists the same entries in the same order as
 before: only the pages holding a changed entry can differ. Those are rendered from their saved
 contexts with the changed entries and the few others they show, and replace their files in the
-previous output through outdir.patch(). Everything else (new, deleted or renamed files, images,
-templates, settings, the search index) goes through the full build, which is always right.
+previous output through outdir.patch(). With search on, the changed articles' index entries
+go into one small delta segment of the output's search index (generator.search.segments), in
+the same journaled patch. Everything else (new, deleted or renamed files, images, templates,
+settings) goes through the full build, which is always right.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ from generator.config import SiteConfig
 from generator.model import cache, sealed
 from generator.model.pages import FOLDER as PAGES_FOLDER
 from generator.model.site import Entry, entry_cache, load_sources
+from generator.outputs import search as search_output
 from generator.render import env as render_env
 from generator.render import recipe
+from generator.search import segments
 
 LIMIT_SHARE = 0.05
 """A patch renders at most this share of the site's pages (else a full build is quicker)."""
@@ -131,7 +135,7 @@ def try_patch(cfg: SiteConfig, env: jinja2.Environment, key: str, saved: dict[st
     touched then. The caller has rolled back any patch an earlier build left half done.
     """
     before: dict[str, cache.Stamp] = saved["inputs"]
-    if cfg.search.enabled or before.keys() != inputs.keys():
+    if before.keys() != inputs.keys():
         return None
     keys = [k for k in inputs if inputs[k] != before[k]]
     if not keys or not all(k.startswith("content/") and k.endswith(".md") for k in keys):
@@ -186,6 +190,12 @@ def try_patch(cfg: SiteConfig, env: jinja2.Environment, key: str, saved: dict[st
             return None
         if not same:
             files[path] = data
+    pages_written = len(files)
+    if cfg.search.enabled:
+        delta = _search_delta(out_dir, index, fresh, inputs, entries)
+        if delta is None:
+            return None  # no index to add to, or time to compact it: a full build
+        files.update(delta)
     token = outdir.token(digests)
     entries.update({rel: (inputs["content/" + rel], e) for rel, e in fresh.items()})
     outdir.patch(out_dir, files, outdir.MARKER_TEXT + f"build {token}\n".encode())
@@ -193,4 +203,23 @@ def try_patch(cfg: SiteConfig, env: jinja2.Environment, key: str, saved: dict[st
     store.save_token(token)
     cache.LastBuild(cfg).save(key=key, token=token, inputs=inputs, files=saved["files"],
                               articles=saved["articles"], problems=saved["problems"])
-    return Patched(len(files), saved["files"] - len(files), saved["articles"])
+    return Patched(len(files), saved["files"] - pages_written, saved["articles"])
+
+
+def _search_delta(out_dir: Path, index: Index, fresh: dict[str, Entry],
+                  inputs: dict[str, cache.Stamp], entries: cache.EntryCache
+                  ) -> dict[str, bytes] | None:
+    """The search index files (by output path) that hold the FRESH entries, or None."""
+    keys = list(index.shapes)  # in the site's order: a document's id is its place here
+    ids = {key: i for i, key in enumerate(keys)}
+    changed = {ids[rel]: search_output.search_doc(e) for rel, e in fresh.items()}
+
+    def current(wanted: list[int]) -> dict[int, search_output.SearchDoc] | None:
+        known = entries.load_some({keys[i] for i in wanted})
+        if any(known.get(keys[i], (None,))[0] != inputs.get("content/" + keys[i])
+               for i in wanted):
+            return None
+        return {i: search_output.search_doc(known[keys[i]][1]) for i in wanted}
+
+    found = segments.delta_files(out_dir / search_output.FOLDER, changed, current)
+    return None if found is None else {search_output.FOLDER + p: d for p, d in found.items()}

@@ -89,6 +89,8 @@ def write_segment(docs: Sequence[SearchDoc], ids: Sequence[int], sink: Sink, wor
                   shards: int = 0) -> dict:
     """Write the segment of DOCS (global ids IDS, increasing) through SINK; its manifest entry.
 
+    Postings, metadata and lengths number the documents locally (0 … len(DOCS) − 1).
+
     WORK is an empty scratch folder (the per-shard spill files). SHARDS=0 picks the count.
     """
     tokenizer.warm()
@@ -104,7 +106,7 @@ def write_segment(docs: Sequence[SearchDoc], ids: Sequence[int], sink: Sink, wor
         size += len(bodies[i])
         if size >= BATCH_UNITS or i == len(docs) - 1:
             texts = [tokenizer.searchable(docs[j].title, docs[j].account, bodies[j]) for j in batch]
-            spill.add([ids[j] for j in batch], texts,
+            spill.add(batch, texts,
                       [tokenizer.units(tokenizer.normalize(docs[j].title)) for j in batch])
             batch, size = [], 0
     with ThreadPoolExecutor(2) as pool:  # NumPy and zlib release the GIL

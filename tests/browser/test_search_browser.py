@@ -392,3 +392,32 @@ def test_typed_queries_enter_history_and_empty_results_name_the_term(served, new
     assert page.inner_text("#search-status") == \
         "没有同时包含“海风”和“段简”的文章（“海风” 11 篇，“段简” 1 篇）。"
     assert page.errors == []
+
+
+def test_an_edited_article_is_found_right_after_a_patched_build(tmp_path, new_page):
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    www = tmp_path / "www"
+    cfg = override(load_config(root), base_url="http://127.0.0.1/sub/dir/",
+                   output_dir=str(www / "sub" / "dir"))
+    assert build(cfg).mode == "full"
+    servers = Servers(www, _Ranged)
+    try:
+        page = open_search(new_page, servers.urls[0], "段简")
+        assert result_slugs(page) == ["s01"]
+        article = root / "content" / "s01.md"
+        article.write_text(article.read_text(encoding="utf-8").replace(
+            "这是一段简单的测试文本", "这是一段改写后的鹦鹉螺文本"), encoding="utf-8")
+        result = build(cfg)
+        assert result.mode == "patch"
+        page.reload()
+        settle(page)
+        assert result_slugs(page) == ["s01"]  # still there: “段简” is quoted further on
+        type_query(page, "鹦鹉螺")
+        assert result_slugs(page) == ["s01"]
+        assert page.locator("#search-results .search-excerpt mark").all_inner_texts() == ["鹦鹉螺"]
+        type_query(page, "简单的测试文本")
+        assert result_slugs(page) == []
+        assert page.errors == []
+    finally:
+        servers.close()

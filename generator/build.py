@@ -9,9 +9,8 @@ from typing import IO, Any
 
 from generator import confine
 from generator.config import SiteConfig, override, require_content
-from generator.errors import GeneratorError
+from generator.errors import ArticleCrash, FrontMatterError, GeneratorError
 from generator.model.site import can_fork, load_site, scan, workers
-from generator.errors import FrontMatterError
 from generator.model.cache import LastBuild, PageDigests
 from generator.render import fingerprint
 from generator.render.env import make_env
@@ -120,13 +119,19 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
         result = writer.write(planned, env, cfg.output_path,
                               jobs=workers() if can_fork() else 1,
                               protected=[cfg.site_dir, cfg.content_path], known=known,
-                              contexts=contexts.prepare(), tick=bar.update)
+                              contexts=contexts.prepare(), budget=cfg.timeout,
+                              tick=bar.update)
+    for problem in result.problems:
+        print(f"error: {problem}", file=stream)
+    problems = problems + result.problems
     token = outdir.token(result.digests)
     store.save(token, result.digests)
     contexts.save_index(patch.Index(key, token, result.saved,
                                     {e.key: patch.shape(e) for e in site.entries}))
-    last.save(key=key, token=token, inputs=inputs, files=len(planned), articles=len(site.entries),
-              problems=[(p.message, p.path, p.line, p.hint) for p in problems])
+    if not any(isinstance(p, ArticleCrash) for p in problems):  # else the next build retries
+        last.save(key=key, token=token, inputs=inputs, files=len(planned),
+                  articles=len(site.entries),
+                  problems=[(p.message, p.path, p.line, p.hint) for p in problems])
     done = time.perf_counter()
     return BuildResult(result.written, result.unchanged, len(site.entries), problems,
                        done - started, {"load": loaded - started, "plan": planned_at - loaded,

@@ -90,6 +90,9 @@ class SiteConfig:
     """Article URL pattern; {yyyy} {mm} {dd} {slug} are filled in (undated: /undated/{slug}/)."""
     chars_per_minute: int = 450
     """Reading speed for Chinese text, in Han characters per minute."""
+    timeout: int = 30
+    """Seconds one article may take to load, or one page to render; a slower one is left out
+    and reported (0: no limit)."""
     site_dir: Path = Path(".")
     """Folder holding site.yml (set by load_config, not read from the file)."""
     import_: ImportConfig = field(default_factory=ImportConfig)

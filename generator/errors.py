@@ -36,6 +36,10 @@ class FrontMatterError(GeneratorError):
     """An article's YAML front matter cannot be used."""
 
 
+class ArticleCrash(GeneratorError):
+    """An article's worker process died on it (a crash, or an overrun of its time budget)."""
+
+
 class OutputCollisionError(GeneratorError):
     """Two sources would write the same output path."""
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
-import multiprocessing
 import os
 import shutil
 import stat
@@ -13,8 +13,9 @@ from typing import IO, Any, Callable, Sequence
 
 import jinja2
 
-from generator.errors import GeneratorError, OutputCollisionError
-from generator.model.site import die_with_parent
+from generator import pool
+from generator.errors import ArticleCrash, GeneratorError, OutputCollisionError
+from generator.model import frontmatter
 from generator.outdir import (  # MARKER and staging_dir are also used by other modules
     MARKER, MARKER_TEXT, guard, recover, staging_dir, swap_in, token)
 from generator.outputs import Output
@@ -35,6 +36,8 @@ class WriteResult:
     """Output path → digest of its template and context (for the next build)."""
     saved: recipe.Saved = field(default_factory=recipe.Saved)
     """Where each rendered page's context was saved, and which entries it holds."""
+    problems: list[GeneratorError] = field(default_factory=list)
+    """Pages left out: their renderer raised, crashed or overran its time budget."""
 
 
 def check_paths(outputs: Sequence[Output]) -> None:
@@ -122,20 +125,16 @@ class _Emitter:
         _write_new(target, data)
         return True, kept
 
-    def run(self, indexes: range) -> Any:
-        changed = 0
-        digests: list[tuple[int, tuple[str, list[str], Any]]] = []
+    def emit_one(self, index: int) -> Any:
+        """emit(INDEX), a template error as plain fields (exceptions lose theirs in a pipe)."""
         try:
-            for i in indexes:
-                was_changed, kept = self.emit(i)
-                changed += was_changed
-                if kept is not None:
-                    digests.append((i, kept))
-            if self.file is not None:
-                self.file.flush()
-        except GeneratorError as exc:  # sent back as plain fields (exceptions lose them)
+            return self.emit(index)
+        except GeneratorError as exc:
             return ("error", exc.message, exc.path, exc.line)
-        return changed, len(indexes) - changed, digests
+
+    def flush(self) -> None:
+        if self.file is not None:
+            self.file.flush()
 
 
 _NEW_FILE = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
@@ -143,8 +142,15 @@ _NEW_FILE = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
 def _write_new(path: str, data: bytes) -> None:
-    """Write DATA into the new file PATH (plain system calls: a build writes thousands)."""
-    fd = os.open(path, _NEW_FILE, 0o666)
+    """Write DATA into the new file PATH (plain system calls: a build writes thousands).
+
+    PATH may be there already when a worker died after writing it and it is written again.
+    """
+    try:
+        fd = os.open(path, _NEW_FILE, 0o666)
+    except FileExistsError:
+        os.unlink(path)
+        fd = os.open(path, _NEW_FILE, 0o666)
     try:
         view = memoryview(data)
         while view:
@@ -203,60 +209,75 @@ def _same_file(path: str, source: str) -> bool:
         return False
 
 
-_JOB: _Emitter | None = None
-
-
-def _run_chunk(bounds: tuple[int, int]) -> Any:
-    assert _JOB is not None
-    return _JOB.run(range(*bounds))
-
-
-def _emit_all(emitter: _Emitter, jobs: int, tick: Callable[[int], None]) -> WriteResult:
-    global _JOB
+def _emit_all(emitter: _Emitter, jobs: int, budget: float,
+              tick: Callable[[int], None]) -> WriteResult:
     total = len(emitter.outputs)
     size = 64
-    bounds = [(i, min(i + size, total)) for i in range(0, total, size)]
+    chunks = [list(range(i, min(i + size, total))) for i in range(0, total, size)]
     result = WriteResult()
-    if jobs > 1:
-        _JOB = emitter
-        gc.freeze()  # the site's objects move out of the collector's reach: workers that run
-        try:         # a collection would otherwise touch (and so copy) every page they share
-            with multiprocessing.get_context("fork").Pool(jobs, die_with_parent) as pool:
-                for (lo, hi), r in zip(bounds, pool.imap(_run_chunk, bounds)):
-                    _tally(result, r, emitter.outputs)
-                    tick(hi - lo)
-        finally:
-            _JOB = None
-            gc.unfreeze()
-    else:
-        for lo, hi in bounds:
-            _tally(result, emitter.run(range(lo, hi)), emitter.outputs)
-            tick(hi - lo)
+    if jobs <= 1:
+        for items, answers in pool.run_here(emitter.emit_one, chunks, emitter.flush):
+            _tally(result, items, answers, emitter.outputs)
+            tick(len(items))
+        return result
+    gc.freeze()  # the site's objects move out of the collector's reach: workers that run a
+    try:         # collection would otherwise touch (and so copy) every page they share
+        with contextlib.closing(pool.run(emitter.emit_one, chunks, jobs, budget=budget,
+                                         after=emitter.flush)) as results:
+            for items, answers in results:
+                _tally(result, items, answers, emitter.outputs)
+                tick(len(items))
+    finally:
+        gc.unfreeze()
     return result
 
 
-def _tally(result: WriteResult, r: Any, outputs: Sequence[Output]) -> None:
-    if r[0] == "error":
-        raise GeneratorError(r[1], r[2], r[3])
-    result.written += r[0]
-    result.unchanged += r[1]
-    for i, (digest, refs, kept) in r[2]:
+def _tally(result: WriteResult, items: list[int], answers: list[Any],
+           outputs: Sequence[Output]) -> None:
+    for i, answer in zip(items, answers):
         out = outputs[i]
-        result.digests[out.path] = digest
+        if isinstance(answer, (pool.Died, pool.Failed)):
+            result.problems.append(_left_out(out, answer))
+            continue
+        if answer[0] == "error":
+            raise GeneratorError(answer[1], answer[2], answer[3])
+        changed, kept = answer
+        if changed:
+            result.written += 1
+        else:
+            result.unchanged += 1
         if kept is not None:
-            place, mac = kept
-            result.saved.add(out.path, out.template or "", place, refs, mac)
+            digest, refs, where = kept
+            result.digests[out.path] = digest
+            if where is not None:
+                place, mac = where
+                result.saved.add(out.path, out.template or "", place, refs, mac)
+
+
+def _left_out(out: Output, how: pool.Died | pool.Failed) -> GeneratorError:
+    """The problem of an output whose renderer raised (Failed) or whose worker died on it."""
+    line = None
+    if out.source and out.source.endswith(".md"):
+        try:
+            line = frontmatter.split(Path(out.source).read_text("utf-8", "replace"))[2]
+        except OSError:
+            pass
+    if isinstance(how, pool.Failed):
+        return GeneratorError(f"/{out.path} was left out: {how.error}", out.source, line)
+    return ArticleCrash(f"/{out.path} was left out: {how.reason()}", out.source, line)
 
 
 def write(outputs: Sequence[Output], env: jinja2.Environment, out_dir: Path, *,
           jobs: int = 1, protected: Sequence[Path] = (), known: dict[str, str] | None = None,
-          contexts: Path | None = None,
+          contexts: Path | None = None, budget: float = 0.0,
           tick: Callable[[int], None] = lambda n: None) -> WriteResult:
     """Render OUTPUTS into OUT_DIR atomically; unchanged files keep their mtime.
 
     KNOWN maps output paths to the context digests of the build that wrote OUT_DIR; a page
     whose digest is unchanged is not rendered again but linked from there. With CONTEXTS (an
-    empty folder), every page's context is saved there (see WriteResult.saved).
+    empty folder), every page's context is saved there (see WriteResult.saved). Pages are
+    rendered by JOBS worker processes (from PARALLEL_FROM outputs), each under BUDGET seconds;
+    a page whose renderer raises, crashes or overruns is left out (WriteResult.problems).
     """
     check_paths(outputs)
     recover(out_dir)
@@ -267,7 +288,8 @@ def write(outputs: Sequence[Output], env: jinja2.Environment, out_dir: Path, *,
         previous = out_dir if out_dir.is_dir() else None
         emitter = _Emitter(outputs, env, staging, previous, known or {}, contexts)
         try:
-            result = _emit_all(emitter, jobs if len(outputs) >= PARALLEL_FROM else 1, tick)
+            result = _emit_all(emitter, jobs if len(outputs) >= PARALLEL_FROM else 1, budget,
+                               tick)
         finally:
             if emitter.file is not None:
                 emitter.file.close()

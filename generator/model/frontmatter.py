@@ -43,10 +43,17 @@ _compose_node = yaml.composer.Composer.compose_node
 _Loader.compose_node = _no_alias
 
 
+_KINDS = {list: "list", dict: "mapping", set: "set"}
+
+
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
     seen: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (list, dict, set)):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a key must be text, not a {_KINDS[type(key)]}",
+                key_node.start_mark)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key '{key}'", key_node.start_mark)
@@ -129,16 +136,16 @@ def parse_date(value: Any) -> dt.date | dt.datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=CHINA_TZ)
+        return _in_range(value if value.tzinfo else value.replace(tzinfo=CHINA_TZ))
     if isinstance(value, dt.date):
-        return value
+        return _in_range(value)
     m = _DATE.match(str(value).strip())
     if not m:
         raise ValueError(f"'{value}' is not a date (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+08:00)")
     y, mo, d, h, mi, s, tz = m.groups()
     day = dt.date(int(y), int(mo), int(d))  # raises ValueError for 2018-13-45
     if h is None:
-        return day
+        return _in_range(day)
     zone = CHINA_TZ
     if tz == "Z":
         zone = dt.timezone.utc
@@ -146,7 +153,23 @@ def parse_date(value: Any) -> dt.date | dt.datetime | None:
         sign = -1 if tz[0] == "-" else 1
         digits = tz[1:].replace(":", "")
         zone = dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
-    return dt.datetime(day.year, day.month, day.day, int(h), int(mi), int(s or 0), tzinfo=zone)
+    return _in_range(dt.datetime(day.year, day.month, day.day, int(h), int(mi), int(s or 0),
+                                 tzinfo=zone))
+
+
+def _in_range(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
+    """VALUE, if it can be shown and sorted: its day in China time and its moment in UTC
+    exist (0001-01-01 at midnight in China time is in year 0 in UTC)."""
+    try:
+        if isinstance(value, dt.datetime):
+            value.astimezone(CHINA_TZ)
+            value.astimezone(dt.timezone.utc)
+        else:
+            dt.datetime.combine(value, dt.time(), CHINA_TZ).astimezone(dt.timezone.utc)
+    except OverflowError:
+        raise ValueError(f"'{value.isoformat()}' is out of range (dates from 0001-01-02 to "
+                         "9999-12-31 in China time)") from None
+    return value
 
 
 def split(text: str) -> tuple[str | None, str, int]:

@@ -3,35 +3,37 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
 import dataclasses
 import datetime as dt
 import heapq
+import functools
 import hashlib
-import multiprocessing
 import operator
 import os
 import pickle
 import re
 import stat
-import threading
 import zlib
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import confine, encoding
+from generator import confine, encoding, pool
 from generator.config import SiteConfig
-from generator.errors import FrontMatterError, GeneratorError, OutputCollisionError
+from generator.errors import (ArticleCrash, FrontMatterError, GeneratorError,
+                              OutputCollisionError)
 from generator.meta import session
 from generator.model import cache, frontmatter, pages, taxonomy
-from generator.model.article import FrontMatter
+from generator.model.article import Article, FrontMatter
 from generator.model.pages import Standalone
 from generator.model.taxonomy import Term
-from generator.render import media, markdown, urls
+from generator.pool import can_fork, workers  # noqa: F401 (also used from here)
+from generator.render import limits, media, markdown, urls
 
 PARALLEL_FROM = 300
-"""Collections at least this large are loaded by a pool of worker processes."""
+"""Collections at least this large are loaded by one worker process per CPU (smaller ones
+by one worker: a crash there costs one article, not the build)."""
 SUMMARY_CHARS = 120
 
 _DATE_PREFIX = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|undated)-")
@@ -295,7 +297,8 @@ def derive_slug(front: FrontMatter, path: Path) -> str:
 def load_entry(path: Path, pattern: str, per_minute: int, keep_text: bool = True,
                squeeze: bool = True) -> Entry:
     """Read, parse and render one article file (KEEP_TEXT: pack its plain text too; SQUEEZE:
-    compress them, see pack)."""
+    compress them, see pack). Anything that goes wrong is a GeneratorError naming the file
+    and the line: of the front matter, or where the body starts."""
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8")
@@ -305,8 +308,32 @@ def load_entry(path: Path, pattern: str, per_minute: int, keep_text: bool = True
                                "iconv -f GB18030 -t UTF-8)") from None
     except OSError as exc:
         raise FrontMatterError(f"cannot read: {exc.strerror}", path) from None
-    article = frontmatter.parse(text, path)
+    try:
+        article = frontmatter.parse(text, path)
+    except GeneratorError:
+        raise
+    except Exception as exc:  # noqa: BLE001 (a bug or a library's: this article only)
+        raise FrontMatterError(f"front matter cannot be read: {_describe(exc)}", path, 2) from None
+    try:
+        return _make_entry(article, raw, path, pattern, per_minute, keep_text, squeeze)
+    except GeneratorError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise GeneratorError(f"cannot be rendered: {_describe(exc)}", path,
+                             article.body_line) from None
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def _make_entry(article: Article, raw: bytes, path: Path, pattern: str, per_minute: int,
+                keep_text: bool, squeeze: bool) -> Entry:
     article.path = path
+    if len(article.body) > limits.MAX_BODY_CHARS:
+        raise GeneratorError(f"the body is {len(article.body):,} characters long; the limit is "
+                             f"{limits.MAX_BODY_CHARS:,}", path, article.body_line,
+                             hint="split the article into parts")
     # written by hand or by an older Wenji: no reader-session value reaches a page or feed
     article.front = front = session.scrub_fields(article.front)
     article.body = session.scrub_text(article.body)
@@ -322,74 +349,68 @@ def load_entry(path: Path, pattern: str, per_minute: int, keep_text: bool = True
                  markdown.reading_minutes(words, per_minute), summary, digest, front.day)
 
 
-def _load_chunk(sources: list[Source], pattern: str, per_minute: int, keep_text: bool,
-                squeeze: bool, pickled: bool = False) -> list[Any]:
-    """Load SOURCES: an Entry with its key set (pickled on its own when PICKLED, a worker's
-    answer; see load_sources) or a problem tuple, each."""
-    out: list[Any] = []
-    for rel, path, _ in sources:
-        try:
-            entry = load_entry(Path(path), pattern, per_minute, keep_text, squeeze)
-        except GeneratorError as exc:  # exceptions with extra fields do not pickle whole
-            out.append((type(exc).__name__, exc.message, exc.path, exc.line, exc.hint))
-            continue
-        entry.key = rel
-        out.append(pickle.dumps(entry, pickle.HIGHEST_PROTOCOL) if pickled else entry)
-    return out
-
-
-def die_with_parent() -> None:
-    """Worker initializer: get killed when the build process dies (Linux), leaving no orphans."""
+def _load_one(source: Source, pattern: str, per_minute: int, keep_text: bool, squeeze: bool,
+              pickled: bool = False) -> Any:
+    """Load SOURCE: an Entry with its key set (pickled on its own when PICKLED, a worker's
+    answer; see load_sources) or a problem tuple."""
+    rel, path, _ = source
     try:
-        import ctypes
+        entry = load_entry(Path(path), pattern, per_minute, keep_text, squeeze)
+    except GeneratorError as exc:  # exceptions with extra fields do not pickle whole
+        return (type(exc).__name__, exc.message, exc.path, exc.line, exc.hint)
+    entry.key = rel
+    return pickle.dumps(entry, pickle.HIGHEST_PROTOCOL) if pickled else entry
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
-    except (AttributeError, OSError):
-        pass
+
+DIED = "Died"
+"""The first field of the problem tuple of an article its worker died on (a crash or an
+overrun): not kept in the entry cache, so the next build tries it again."""
 
 
-def workers() -> int:
-    """How many processes to use (the CPUs this process may run on)."""
+def _died(path: str, how: pool.Died | pool.Failed) -> tuple:
+    """The problem tuple of the article at PATH that its worker died (or raised) on."""
     try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
-def can_fork() -> bool:
-    """True when worker processes may be forked safely (no other threads running)."""
-    return ("fork" in multiprocessing.get_all_start_methods()
-            and threading.active_count() == 1 and workers() > 1)
+        line = frontmatter.split(Path(path).read_text("utf-8", "replace"))[2]
+    except OSError:
+        line = None
+    if isinstance(how, pool.Failed):
+        return ("Failed", f"cannot be built: {how.error}", path, line, None)
+    hint = ("raise 'timeout' in site.yml if it is only long" if how.timed_out else
+            "see the article limits in the README; report it if it is within them")
+    return (DIED, f"cannot be built: {how.reason()}", path, line, hint)
 
 
 def load_sources(sources: list[Source], cfg: SiteConfig,
                  pickled: dict[str, bytes] | None = None) -> list[Any]:
-    """Load SOURCES (an Entry, its key set, or a problem tuple each), in worker processes
-    when there are many.
+    """Load SOURCES (an Entry, its key set, or a problem tuple each) in worker processes.
 
-    Workers send each entry pickled on its own; with PICKLED, those bytes are kept there by
-    relative path, so the entry cache can store them without pickling the entries again.
+    A crash, or an overrun of the time budget (cfg.timeout), costs only the article it
+    happened on (generator.pool). Where no process may be forked (threads running, as in the
+    preview server), this process loads them itself, without that protection. Workers send
+    each entry pickled on its own; with PICKLED, those bytes are kept there by relative path,
+    so the entry cache can store them without pickling the entries again.
     """
     settings = (cfg.article_url, cfg.chars_per_minute, cfg.search.enabled,
                 sum(st[0] for _, _, st in sources) >= SQUEEZE_FROM)
-    if len(sources) < PARALLEL_FROM or not can_fork():
-        return _load_chunk(sources, *settings)
-    jobs = workers()
+    if not sources or not pool.fork_safe():
+        return [_load_one(source, *settings) for source in sources]
+    jobs = workers() if len(sources) >= PARALLEL_FROM else 1
     size = max(16, min(256, len(sources) // (jobs * 8)))
     chunks = [sources[i:i + size] for i in range(0, len(sources), size)]
-    loaded: list[Any] = []
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                             initializer=die_with_parent) as pool:
-        results = pool.map(_load_chunk, chunks, *([value] * len(chunks)
-                                                 for value in (*settings, True)))
-        for chunk, items in zip(chunks, results):  # while later chunks are loading
-            for (rel, _, _), item in zip(chunk, items):
+    one = functools.partial(_load_one, pattern=settings[0], per_minute=settings[1],
+                            keep_text=settings[2], squeeze=settings[3], pickled=True)
+    loaded: dict[str, Any] = {}
+    with contextlib.closing(pool.run(one, chunks, jobs, budget=cfg.timeout)) as results:
+        for items, answers in results:  # while later chunks are loading
+            for (rel, path, _), item in zip(items, answers):
                 if isinstance(item, bytes):
                     if pickled is not None:
                         pickled[rel] = item
                     item = pickle.loads(item)
-                loaded.append(item)
-    return loaded
+                elif isinstance(item, (pool.Died, pool.Failed)):
+                    item = _died(path, item)
+                loaded[rel] = item
+    return [loaded[rel] for rel, _, _ in sources]
 
 
 def entry_cache(cfg: SiteConfig) -> cache.EntryCache:
@@ -416,7 +437,8 @@ def _load_cached(sources: list[Source], cfg: SiteConfig, clean: bool) -> list[An
     pickled: dict[str, bytes] = {}
     for (rel, _, _), item in zip(todo, load_sources(todo, cfg, pickled)):
         items[rel] = item
-    store.save({rel: (stamp, items[rel]) for rel, _, stamp in sources}, pickled)
+    store.save({rel: (stamp, items[rel]) for rel, _, stamp in sources
+                if not (isinstance(items[rel], tuple) and items[rel][0] == DIED)}, pickled)
     del pickled
     return [items[rel] for rel, _, _ in sources]
 
@@ -441,7 +463,8 @@ def load_site(cfg: SiteConfig, *, drafts: bool | None = None, cached: bool = Fal
     loaded = _load_cached(sources, cfg, clean) if cached else load_sources(sources, cfg)
     for item in loaded:
         if isinstance(item, tuple):
-            problems.append(FrontMatterError(item[1], item[2], item[3], item[4]))
+            kind = ArticleCrash if item[0] == DIED else FrontMatterError
+            problems.append(kind(item[1], item[2], item[3], item[4]))
         elif item.front.draft and not include_drafts:
             left_out += 1
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html as htmllib
 import re
 from typing import Callable
@@ -10,7 +11,7 @@ import nh3
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from generator.render import highlight
+from generator.render import highlight, limits
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’.-][A-Za-z0-9\u00c0-\u024f]+)*")
@@ -51,8 +52,10 @@ _CLEANER = nh3.Cleaner(
 )
 
 
+@functools.cache
 def _python_converter() -> Callable[[str], str]:
-    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False,
+                                   "maxNesting": 4 * limits.MAX_NESTING})  # a list level: 2
     md.enable(["table", "strikethrough"]).use(footnote_plugin)
     return md.render
 
@@ -71,7 +74,6 @@ def _converter() -> Callable[[str], str]:
         return _python_converter()
     fast = markdown_it_pyrs.MarkdownIt("commonmark").enable_many(
         ["table", "strikethrough", "footnote"]).render
-    slow: list[Callable[[str], str]] = []
 
     def convert(body: str) -> str:
         try:
@@ -79,13 +81,20 @@ def _converter() -> Callable[[str], str]:
         except BaseException as exc:  # a Rust panic is a BaseException, not an Exception
             if type(exc).__name__ != "PanicException":
                 raise
-            slow[:] = slow or [_python_converter()]
-            return slow[0](body)
+            return _python_converter()(body)
 
     return convert
 
 
 _CONVERT = _converter()
+
+
+def to_html(body: str) -> str:
+    """Markdown BODY → raw HTML, within the bounds of generator.render.limits."""
+    body = limits.flatten(body)
+    if limits.many_references(body):
+        return _python_converter()(body)
+    return _CONVERT(body)
 
 
 def sanitize(html: str) -> str:
@@ -115,7 +124,7 @@ def sanitized_text(html: str) -> str:
 
 def render(body: str) -> tuple[str, str]:
     """Render a Markdown BODY into (sanitized HTML, plain text)."""
-    html = sanitize(_CONVERT(body))
+    html = sanitize(to_html(body))
     return highlight.code_blocks(html), plain_text(html)
 
 

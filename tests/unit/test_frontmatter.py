@@ -46,6 +46,12 @@ def test_checksum_detects_hand_edits():
     ("title: x\ntags: {a: 1}\n", 3, "'tags' must be a list"),
     ("title: x\ndraft: maybe\n", 3, "'draft' must be true or false"),
     ("- just\n- a list\n", 2, "must be a mapping"),
+    ("title: x\n? [a, b]\n: c\n", 3, "a key must be text, not a list"),
+    ("title: x\n? {a: b}\n: c\n", 3, "a key must be text, not a mapping"),
+    ("title: x\ndate: 0001-01-01\n", 3, "out of range"),  # year 0 in UTC
+    ("title: x\ndate: 9999-12-31T16:00:00Z\n", 3, "out of range"),  # year 10000 in China
+    ("title: x\ndate: 0001-01-01T05:00:00+08:00\n", 3, "out of range"),
+    ("title: x\ndate: !!timestamp 0001-01-01\n", 3, "out of range"),
 ])
 def test_malformed_front_matter_names_file_and_line(yaml_text, line, message):
     with pytest.raises(FrontMatterError) as info:
@@ -128,3 +134,10 @@ def test_the_importers_front_matter_takes_the_fast_path():
             fast += 1
             assert data == _yaml(yaml_text), path
     assert fast >= 0.9 * len(files) > 50
+
+
+@pytest.mark.parametrize("value", ["0001-01-02", "9999-12-31", "0001-01-01T08:00:00+08:00",
+                                   "9999-12-31T23:59:59+08:00", "9999-12-31T15:59:59Z"])
+def test_dates_at_the_edges_of_the_range_are_kept(value):
+    front = frontmatter.parse(f"---\ntitle: x\ndate: {value}\n---\n", "a.md").front
+    assert front.day is not None and front.sort_key()[0] == 1

@@ -10,8 +10,9 @@ from typing import IO, Any
 from generator import confine
 from generator.config import SiteConfig, override, require_content
 from generator.errors import ArticleCrash, FrontMatterError, GeneratorError
-from generator.model.site import can_fork, load_site, scan, workers
+from generator.model.site import load_site, scan
 from generator.model.cache import LastBuild, PageDigests
+from generator.pool import can_fork, workers
 from generator.render import fingerprint
 from generator.render.env import make_env
 from generator.render.theme import Theme

@@ -11,9 +11,11 @@ as Died. Nothing waits on a dead process.
 
 from __future__ import annotations
 
+import mmap
 import multiprocessing
 import os
 import signal
+import struct
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -89,9 +91,7 @@ class _Worker:
     def __init__(self, one: Callable[[Any], Any], after: Callable[[], None] | None,
                  budget: float):
         ctx = multiprocessing.get_context("fork")
-        self.position = ctx.RawValue("l", -1)
-        """Index in its chunk of the item the worker is on, -1 between items (shared memory
-        the worker writes)."""
+        self.position = _Position()
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_serve, args=(child, one, after, budget,
                                                         self.position), daemon=True)
@@ -101,7 +101,7 @@ class _Worker:
 
     def give(self, job: Job) -> None:
         self.job = job
-        self.position.value = -1
+        self.position.set(-1)
         try:
             self.conn.send(job[0])
         except OSError:  # it died: its sentinel tells
@@ -116,8 +116,23 @@ class _Worker:
         self.conn.close()
 
 
+class _Position:
+    """Index in its chunk of the item a worker is on, -1 between items: a word of memory
+    shared with the worker (anonymous, so nothing is left behind on disk)."""
+
+    def __init__(self) -> None:
+        self._map = mmap.mmap(-1, 8)
+        self.set(-1)
+
+    def set(self, value: int) -> None:
+        struct.pack_into("q", self._map, 0, value)
+
+    def get(self) -> int:
+        return struct.unpack_from("q", self._map, 0)[0]
+
+
 def _serve(conn: Connection, one: Callable[[Any], Any], after: Callable[[], None] | None,
-           budget: float, position: Any) -> None:
+           budget: float, position: _Position) -> None:
     """A worker's loop: run ONE on each item of every chunk received, under BUDGET seconds
     each; send back the chunk's results."""
     die_with_parent()
@@ -132,13 +147,13 @@ def _serve(conn: Connection, one: Callable[[Any], Any], after: Callable[[], None
             return
         results = []
         for k, item in enumerate(items):
-            position.value = k
+            position.set(k)
             if budget:
                 signal.setitimer(signal.ITIMER_REAL, budget)
             results.append(_call(one, item))
             if budget:
                 signal.setitimer(signal.ITIMER_REAL, 0)
-        position.value = -1
+        position.set(-1)
         if after is not None:
             after()
         conn.send(results)
@@ -197,7 +212,7 @@ def run(one: Callable[[Any], Any], chunks: Sequence[list[Any]], jobs: int, *,
                 pool.remove(worker)
                 worker.conn.close()
                 died = Died(worker.process.exitcode or 0, budget)
-                for item in _after_death(queue, job, worker.position.value, died):
+                for item in _after_death(queue, job, worker.position.get(), died):
                     yield [item], [died]
                 if queue and len(pool) < jobs:
                     fresh = _Worker(one, after, budget)

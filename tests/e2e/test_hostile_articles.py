@@ -125,7 +125,7 @@ def test_an_article_over_its_time_budget_is_left_out_and_named(tmp_path):
     found = errors(done.stderr)
     assert set(found) == {"slow.md"}
     assert "slow.md:5: cannot be built: took longer than its time budget of 2 s" in found["slow.md"]
-    assert page_text(root, "good").count("正文第一段") == 1
+    assert "正文第一段" in page_text(root, "good")
     again = build(root)  # an overrun is not remembered as the article's verdict
     assert "time budget" in again.stderr and again.returncode == 1
 

@@ -214,7 +214,9 @@ def markdown(all_results: list[dict], info: dict[str, str], args: argparse.Names
     parts = ["# Build benchmark", "",
              f"`python3 benchmarks/build_bench.py {' '.join(args.argv)}`".replace(" `", "`"), "",
              f"Median of {args.repeat} interleaved round(s); peak RSS is the whole process tree "
-             "(see benchmarks/README.md).", "", results.machine_lines(info)]
+             "(see benchmarks/README.md). Wenji's search index: "
+             + ("on (as the default site.yml)." if args.search else "**off** (not the default)."),
+             "", results.machine_lines(info)]
     for res in all_results:
         parts += ["", f"## {res['n']:,} articles", "", cold_table(res), ""]
         parts += ratio_lines(res)
@@ -248,8 +250,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
                    help="folder holding bench/make_corpus.py (default: ../shared next to the repo)")
     p.add_argument("--work", type=Path, default=tools.REPO / "build" / "bench",
                    help="where corpora are generated and built (default: build/bench)")
-    p.add_argument("--search", action="store_true",
-                   help="let Wenji write its search index too (Hugo and Pelican write none)")
+    p.add_argument("--no-search", dest="search", action="store_false",
+                   help="turn Wenji's search index off (the default site.yml has it on, and so "
+                        "does the headline figure; Hugo and Pelican write none)")
     p.add_argument("--pss", action="store_true", help="also sample PSS (fair for forked workers; costs CPU)")
     p.add_argument("--no-rebuilds", action="store_true", help="skip Wenji's no-op and one-edit rebuilds")
     p.add_argument("--name", help="results file name (default: build-<sizes>)")

@@ -13,7 +13,8 @@ account and URL are compared with simple checks on the raw bytes, independent of
 - not found: the raw file states one in a metadata position (below: TITLE_AT, DATE_AT and
   DATE_LINE in the first HEAD_LINES lines, ACCOUNT_AT, URL_AT) → `MISSED`; else `–` (the file
   holds none). These are deliberately simple regular expressions, not the importer's rules.
-- ui: lines of the bodies written that are UI strings of the chrome catalog.
+- ui: lines of the bodies written that are UI text by the chrome catalog's test
+  (generator.clean.chrome.is_ui_line; without it, equality with a catalog string).
 
 Writes benchmarks/results/import-quality.md (full table) and prints the summary table.
 """
@@ -136,7 +137,13 @@ def catalog() -> set[str]:
 
 
 def ui_left(body: str, strings: set[str]) -> int:
-    return sum(1 for line in body.splitlines() if line.strip().strip("*_> ").strip() in strings)
+    """Lines of BODY that are UI text: by the catalog's own test when it has one (a lone word
+    like 分析 is UI only among other UI), else by equality with a catalog string."""
+    try:
+        from generator.clean.chrome import is_ui_line
+    except ImportError:
+        return sum(1 for line in body.splitlines() if line.strip().strip("*_> ").strip() in strings)
+    return sum(1 for line in body.splitlines() if line.strip() and is_ui_line(line))
 
 
 def front_and_body(path: Path) -> tuple[dict, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import signal
 import struct
@@ -181,9 +182,14 @@ def test_failures_keep_the_remote_url_and_say_why(site, server):
             "/fake.jpg": "not a raster image (image/jpeg", "/big.png": "too large (1.0 MB; limit 1.0 MB)",
             "/stream.png": "too large (over 1.0 MB)", "/slow.png": "timed out"}
     article(site, "a", "\n\n".join(f"![图{i}]({b}{r})" for i, r in enumerate(refs)) + f"\n\n![ok]({b}/flaky.png)")
-    code, out, err = run("import", "--site", site, "--fetch-images", site / "in")
+    code, out, err = run("import", "--site", site, "--fetch-images", site / "in",
+                         "--report", site / "report.json")
     assert code == 0, err
     assert "images: 1 fetched, 0 already local, 6 failed" in out
+    report = json.loads((site / "report.json").read_text(encoding="utf-8"))
+    assert report["images"] == "1 fetched, 0 already local, 6 failed"
+    [row] = report["inputs"]
+    assert row["images_fetched"] == 1 and len(row["image_failures"]) == 6
     [text] = imported(site).values()
     for i, (ref, reason) in enumerate(refs.items()):
         assert f"![图{i}]({b}{ref})" in text
@@ -192,6 +198,9 @@ def test_failures_keep_the_remote_url_and_say_why(site, server):
     assert server.hits["/missing.png"] == 1  # a 404 is not retried
     assert [image_type(p.read_bytes()) for p in stored(site)] == ["png"]
     assert not any(p.name.startswith(".") for p in (site / "content").rglob("*"))
+    code, out, err = run("fetch-images", "--site", site)  # failures are tried again, exit 1
+    assert code == 1 and out.startswith("images: 0 fetched, 0 already local, 6 failed; rewrote 0")
+    assert server.hits["/missing.png"] == 2 and imported(site) == {row["output"]: text}
 
 
 def test_existing_collection_resumes_and_respects_hand_edits(site, server):
@@ -204,6 +213,9 @@ def test_existing_collection_resumes_and_respects_hand_edits(site, server):
     edited = b_text.replace("正文足够长", "正文足够长（校对）")
     (site / "content" / second).write_text(edited, encoding="utf-8")
 
+    code, out, err = run("fetch-images", "--site", site, "--dry-run")
+    assert out.startswith("(dry run) images: 0 fetched, 0 already local, 2 not fetched, 0 failed")
+    assert server.hits == {} and stored(site) == [] and imported(site)[second] == edited
     code, out, err = run("fetch-images", "--site", site)
     assert code == 0, err
     assert out.strip() == ("images: 2 fetched, 0 already local, 0 failed; rewrote 1 of 2 articles, "
@@ -243,8 +255,8 @@ def test_a_killed_import_leaves_no_partial_file_and_the_rerun_completes(site, se
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         assert server.hanging.wait(30), "the import never asked for the hanging image"
-        deadline = time.time() + 10
-        while server.hits.get("/img/8.png") is None or not stored(site):
+        deadline, remembered = time.time() + 30, site / ".wenji-cache" / "fetched-images.jsonl"
+        while not (remembered.is_file() and "/img/8.png" in remembered.read_text()):
             assert time.time() < deadline
             time.sleep(0.05)
         proc.send_signal(signal.SIGKILL)

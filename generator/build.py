@@ -110,8 +110,7 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
     planned = [o for plan in outputs.ALL for o in plan(site, cfg)]
     store = PageDigests(cfg, key)
     known = {} if clean else store.load(outdir.read_token(cfg.output_path))
-    for name in sorted({o.template for o in planned if o.template}):
-        env.get_template(name)  # compile once, before worker processes fork
+    writer.compile_templates(env, {o.template for o in planned if o.template})
     planned_at = time.perf_counter()
     show = progress if progress is not None else (len(planned) >= PROGRESS_FROM
                                                   and stream.isatty())

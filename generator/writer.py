@@ -56,6 +56,21 @@ def check_paths(outputs: Sequence[Output]) -> None:
         seen[key] = out
 
 
+def _syntax_error(exc: jinja2.TemplateSyntaxError) -> GeneratorError:
+    return GeneratorError(f"template error: {exc.message}", exc.filename or exc.name, exc.lineno,
+                          hint="fix the template; the previous output is left as it was")
+
+
+def compile_templates(env: jinja2.Environment, names: set[str]) -> None:
+    """Compile every template NAMES needs (once, before worker processes fork); a syntax error
+    names the template file and line."""
+    for name in sorted(names):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            raise _syntax_error(exc) from None
+
+
 class _Emitter:
     """Render outputs into the staging folder, linking files unchanged since the last build."""
 
@@ -73,8 +88,7 @@ class _Emitter:
         try:
             return render_env.render(self.env, out.template or "", out.path, context)
         except jinja2.TemplateSyntaxError as exc:
-            raise GeneratorError(f"template error: {exc.message}", exc.filename or exc.name,
-                                 exc.lineno) from None
+            raise _syntax_error(exc) from None
         except jinja2.TemplateError as exc:
             raise GeneratorError(f"template {out.template} failed for /{out.path}: {exc}",
                                  out.source) from None

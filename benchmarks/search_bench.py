@@ -141,7 +141,7 @@ def draw_queries(docs, count: int, seed: int) -> list[str]:
         doc = rng.choice(docs)
         field = doc.title if rng.random() < 0.1 else doc.text
         n = lengths[len(out)]
-        runs = [r for k, _, r in tokenizer.runs(tokenizer.fold(field)) if k == "c" and len(r) >= n]
+        runs = re.findall(f"[\u3400-\u9fff]{{{n},}}", tokenizer.fold(field))
         if runs:
             run = rng.choice(runs)
             i = rng.randrange(len(run) - n + 1)

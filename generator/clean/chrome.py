@@ -33,8 +33,13 @@ UI_STRINGS = END_MARKERS | frozenset("""
 前往“发现”-“看一看”浏览“朋友在看” 微信扫一扫可打开此内容，使用完整服务 长按识别前往小程序
 发送给作者 已喜欢，对作者说句悄悄话 微信扫一扫 关注该公众号 使用小程序 留言功能已关闭 暂无留言
 已无更多数据 赞赏作者 喜欢作者 如何关注公众号 最低赞赏¥0 收录于话题 收录于合集 发表于
-ScanwithWeixintousethisMiniProgram 视频小程序赞，轻点两下取消赞在看，轻点两下取消在看
+ScanwithWeixintousethisMiniProgram KudostotheAuthor 视频小程序赞，轻点两下取消赞在看，轻点两下取消在看
+，轻点两下取消赞 ，轻点两下取消在看
 """.split())
+
+# In page text, where no markup tells where the article stops, these words on a line of their
+# own end it too (the first UI line after the article in every era's page).
+PAGE_TEXT_END = END_MARKERS | frozenset("阅读原文 阅读全文 投诉 赞赏 喜欢作者 Readmore".split())
 
 UI_WORDS = frozenset("""
 阅读 阅读原文 阅读全文 好看 在看 点赞 赞 分享 收藏 留言 听过 视频 小程序 取消 允许 推荐 确定 发送
@@ -99,6 +104,8 @@ def is_ui_text(text: str, *, alone_ok: bool = False) -> bool:
         return False
     if k in UI_STRINGS or _PATTERNS.fullmatch(k) or _QR.fullmatch(k) and len(k) <= 30:
         return True
+    if k in UI_WORDS:  # one common word, spaces and all (Read more)
+        return alone_ok
     tokens = _tokens(text)
     if not tokens or len(k) > 120:
         return False

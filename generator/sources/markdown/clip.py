@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from generator.clean import chrome
 from generator.sources import RawDoc
 from generator.sources.markdown.inert import make_inert, url_is_unsafe
 from generator.meta import dates
@@ -26,7 +27,6 @@ _QLOGO_LINE = re.compile(r"^\s*(?:!\[[^\]]*\]\([^)]*\)\s*)+$")
 _DECLARATIONS = {"个人观点，仅供参考", "内容含AI生成图片，注意甄别", "内容由AI生成，注意甄别",
                  "内容含AI生成内容，注意甄别", "素材来源官方媒体/网络新闻", "情节虚构，请勿模仿",
                  "喜欢作者", "赞赏作者", "Kudos to the Author"}
-_CHROME_LINK = re.compile(r"^\s*\[(?:Read more|阅读原文|Kudos to the Author|喜欢作者)\]\([^)]*\)\s*$")
 _EDITED = re.compile(r"^\s*(?:修改于|Edited on)\s*\S*\d{4}.*$")
 
 
@@ -84,7 +84,8 @@ def _bottom(raw: RawDoc, lines: list[str]) -> list[str]:
 
 def _is_tail_chrome(line: str) -> bool:
     s = line.strip()
-    if not s or s in _DECLARATIONS or _CHROME_LINK.match(s) or _EDITED.match(s):
+    ui_link = s.startswith("[") and chrome.is_ui_text(chrome.text_of(s), alone_ok=True)
+    if not s or s in _DECLARATIONS or ui_link or _EDITED.match(s):
         return True
     if _QLOGO_LINE.match(s):
         urls = re.findall(r"\]\(([^)]*)", s)

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from urllib.parse import unquote
 
+from generator.clean import chrome
 from generator.meta import dates
 from generator.sources import RawDoc
 from generator.sources.markdown.meta import unescape_markdown
@@ -31,8 +32,6 @@ _TAG = re.compile(r"#\s*([^#\s][^#]*?)\s*\d+\s*个")
 _TAG_LINE = re.compile(r"^\s*(?:#[^#\s][^#]*?\s*\d+\s*个\s*)+$")
 _REPOST = re.compile(r"^\s*以下文章来源于\s*(?P<source>.+?)\s*[，,]\s*作者\s*(?P<author>.+?)\s*$")
 _IMAGE_ONLY = re.compile(r"^\s*(?:!\[[^\]]*\]\([^)]*\)\s*)+\S{0,2}\s*$")
-_END_MARKERS = {"预览时标签不可点", "继续滑动看下一个", "轻触阅读原文", "向上滑动看下一个",
-                "喜欢此内容的人还喜欢", "长按二维码向我转账", "写下你的留言"}
 _REWARD = re.compile(r"^\s*!\[赞赏二维码\]|微信扫一扫赞赏作者")
 _BACKUP_LINK = re.compile(r"^\s*\[\*\*返回列表页\*\*\]\(/?gzh/(?P<account>[^)]+?)/?\)\s*$")
 _BACKUP_NOTICE = re.compile(r"^\s*小懒自动备份")
@@ -129,7 +128,7 @@ def _cut_tail(lines: list[str]) -> list[str]:
     for k, line in enumerate(lines):
         s = line.strip()
         nxt = lines[k + 1].strip() if k + 1 < len(lines) else ""
-        if s in _END_MARKERS or _REWARD.search(s) or (s == "微信扫一扫" and nxt == "关注该公众号"):
+        if chrome.is_end(s) or _REWARD.search(s) or chrome.is_end(s + nxt):
             cut = k
             if _REWARD.search(s):
                 cut = _reward_start(lines, k)

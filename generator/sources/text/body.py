@@ -12,34 +12,20 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from generator.clean import chrome
 from generator.clean.normalize import escape_text
 
-# A line of one of these (whitespace-insensitive) ends the article body in every era's page:
-# what follows is the reward box, read counts, comments, share sheets and scripts.
-END_LINES = frozenset("""
-阅读原文 轻触阅读原文 轻触查看原文 预览时标签不可点 继续滑动看下一个 向上滑动看下一个
-微信扫一扫关注该公众号 微信扫一扫使用小程序 投诉 赞赏 喜欢作者 长按二维码向我转账
-微信扫一扫赞赏作者 上一篇下一篇 写留言 写下你的留言 精选留言 Readmore
-ScantoFollow 阅读全文 人赞赏 喜欢此内容的人还喜欢 人划线
-""".split())
+# The catalog's strings, compared without whitespace (generator.clean.chrome): a line of one of
+# PAGE_TEXT_END ends the article body in every era's page; UI_LINES may stand anywhere in the
+# page's trailing chrome.
+END_LINES = chrome.PAGE_TEXT_END
 _END_READS = re.compile(r"^(阅读|Views?|Reads?)\s*(\d+|10万\+|100000\+|\d+万\+?)$")
 # Script lines WeChat pages put inside or right after the article text.
 _SCRIPT_START = re.compile(
     r"^(var (first_sceen__time|write_sceen_time|__DEBUGINFO|PAGE_MID)|window\.(first_sceen__time"
     r"|logs\.pagetime|PAGE_MID|__QMTPL_SSR_DATA__|__second_open__)|seajs\.use\(|"
     r"String\.prototype\.html\s*=)")
-# UI strings that may stand on a line of their own anywhere in a page's trailing chrome.
-UI_LINES = END_LINES | frozenset("""
-阅读 好看 在看 点赞 分享 收藏 留言 听过 视频 小程序 赞 取消 允许 推荐 确定 发送 已发送 发送中
-知道了 我知道了 分析 × 已推荐到看一看 已推荐到看一看和朋友分享想法 分享想法到看一看 朋友将在看一看看到
-分享你的想法... 最多200字，当前共字 最多40字，当前共字 网络异常，请稍后重试 已取消，“好看”想法已同步删除
-你的朋友可以在“发现”-“看一看”看到你认为好看的文章。 ，轻点两下取消赞 ，轻点两下取消在看
-受苹果公司新规定影响，微信iOS版的赞赏功能被关闭，可通过二维码转账支持公众号。 前往看一看
-看一看入口已关闭 在“设置”-“通用”-“发现页管理”打开“看一看”入口 已同步到看一看 发送到看一看
-前往“发现”-“看一看”浏览“朋友在看” 微信扫一扫可打开此内容，使用完整服务 长按识别前往小程序
-其它金额 赞赏金额 返回 上一页 下一页 发送给作者 已喜欢，对作者说句悄悄话 微信扫一扫关注该公众号
-GotIt Cancel Allow Like Wow Share Comment Favorite Listen 复制链接 留言功能已关闭 暂无留言
-""".split())
+UI_LINES = END_LINES | chrome.UI_STRINGS | chrome.UI_WORDS
 _JS_LINE = re.compile(
     r"^((var|let|const)\s+[\w$]+\s*[=;,]|function\s*[\w$]*\s*\("
     r"|(if|for|while|switch)\s*\(.*\)\s*\{?$"

@@ -69,6 +69,8 @@ _JS = re.compile(
     r"(^\s*(var|let|const|function|if|else|for|window\.|document\.|try|catch|return)\b"
     r"|[;{}]\s*$|\bfunction\s*\(|=>|\bdocument\.\w+|\bwindow\.\w+|addEventListener\(|"
     r"navigator\.userAgent|\}\)\(\);?)")
+_LONGEST = 400
+"""No line or block of UI is longer than this (in visible characters, spaces and all)."""
 _HEAD_BLOCKS = 14
 """How far into a body a page header (profile card, fillers) may reach."""
 
@@ -99,19 +101,25 @@ def is_ui_text(text: str, *, alone_ok: bool = False) -> bool:
     One common UI word standing alone (分享, 赞) counts only when ALONE_OK (inside a UI run,
     the page header or the tail); several together (取消 允许, 视频 小程序 赞) always count.
     """
+    kind = _classify(text)
+    return kind == "ui" or kind == "word" and alone_ok
+
+
+def _classify(text: str) -> str | None:
+    """"ui" (UI wherever it stands), "word" (one common UI word alone) or None (not UI)."""
+    if len(text) > _LONGEST:
+        return None
     k = key(text)
-    if not k:
-        return False
+    if not k or len(k) > 120:
+        return None
     if k in UI_STRINGS or _PATTERNS.fullmatch(k) or _QR.fullmatch(k) and len(k) <= 30:
-        return True
+        return "ui"
     if k in UI_WORDS:  # one common word, spaces and all (Read more)
-        return alone_ok
+        return "word"
     tokens = _tokens(text)
-    if not tokens or len(k) > 120:
-        return False
-    if all(t in UI_STRINGS or t in UI_WORDS or _PATTERNS.fullmatch(t) for t in tokens):
-        return alone_ok or len(tokens) > 1 or tokens[0] not in UI_WORDS
-    return False
+    if tokens and all(t in UI_STRINGS or t in UI_WORDS or _PATTERNS.fullmatch(t) for t in tokens):
+        return "ui" if len(tokens) > 1 or tokens[0] not in UI_WORDS else "word"
+    return None
 
 
 def is_card(text: str) -> bool:
@@ -180,13 +188,9 @@ def strip(markdown: str) -> str:
         if _is_code(block):
             kinds.append("code")
             continue
-        text = text_of("\n".join(block))
-        if is_ui_text(text):
-            kinds.append("ui")
-        elif is_ui_text(text, alone_ok=True):
-            kinds.append("word")
-        else:
-            kinds.append("text")
+        joined = "\n".join(block)
+        kinds.append(_classify(text_of(joined)) or "text" if len(joined) <= 2 * _LONGEST
+                     else "text")
     first_prose = next((i for i, b in enumerate(blocks)
                         if kinds[i] == "text" and _is_prose(text_of("\n".join(b)))), len(blocks))
     head = min(first_prose, _HEAD_BLOCKS)
@@ -200,7 +204,8 @@ def strip(markdown: str) -> str:
             continue
         if kind == "text" and i < head and _header_residue(blocks, i):
             continue
-        lines = block if kind == "code" else [ln for ln in block if not is_ui_line(ln)]
+        lines = block if kind == "code" or len(block) == 1 else [
+            ln for ln in block if len(ln) > _LONGEST or not is_ui_line(ln)]
         if lines and (kind == "code" or key(text_of("\n".join(lines))) or "![" in "".join(lines)
                       or not any(kinds[j] == "ui" for j in (i - 1, i + 1) if 0 <= j < len(kinds))):
             out.append("\n".join(lines))

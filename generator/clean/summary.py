@@ -37,9 +37,10 @@ _MARKS = re.compile(r"(?<![\w*])[*_~]+|[*_~]+(?![\w*])|\*{2,}|_{2,}|~{2,}|`")
 def paragraphs(markdown: str) -> Iterator[str]:
     """The body's paragraphs that could open the article, as plain one-line text."""
     for para in re.split(r"\n\s*\n", markdown):
-        if _SKIP.match(para) or chrome.is_ui_text(chrome.text_of(para), alone_ok=True):
+        if _SKIP.match(para) or len(para) <= 800 and chrome.is_ui_text(chrome.text_of(para),
+                                                                         alone_ok=True):
             continue
-        text = _plain(para)
+        text = _plain(para[:1500])  # enough for a summary's sentences, links and marks included
         if len(_WORD.findall(text)) >= 8 and not _header_residue(para, text):
             yield text
 
@@ -77,7 +78,7 @@ def summarize(markdown: str, limit: int = 120, *, shared: Collection[str] = ()) 
 
 
 def _plain(para: str) -> str:
-    text = normalize.plain(para[:4000])
+    text = normalize.plain(para)
     text = _MARKS.sub("", text)
     text = re.sub(r"^[\s>#]+", "", re.sub(r"\s+", " ", text))
     return text.strip()

@@ -37,7 +37,7 @@ def test_import_reads_gb18030_and_names_line_and_column_of_what_it_cannot_read(t
     site.mkdir()
     src.mkdir()
     (site / "site.yml").write_text("title: t\n", encoding="utf-8")
-    body = "国标编码的文章\n\n这是一篇用 GB18030 保存的文章，正文足够长，能够导入。\n"
+    body = "国标编码的文章\n\n2024-01-02\n\n这是一篇用 GB18030 保存的文章，正文足够长，能够导入。\n"
     (src / "gb.txt").write_bytes(body.encode("gb18030"))
     (src / "bad.txt").write_bytes("标题\n\n正文\n".encode() + b"ab" + b"\xff" * 80 + b"\n")
     code, out, err = run("import", "--site", str(site), str(src), "--report",

@@ -68,6 +68,55 @@ MESSAGES: dict[str, tuple[Text, Text, Text]] = {
                        "There is no article at this address. It may have moved, or the link is wrong."),
     "back_home": ("回到首页", "回到首頁", "Back to the home page"),
     "browse_archive": ("浏览归档", "瀏覽歸檔", "Browse the archive"),
+    # the search page (template) and its script (given the "s_" messages as data-text)
+    "search_terms": ("搜索词", "搜尋詞", "Search terms"),
+    "search_hint": ("输入词句、人名、编号…", "輸入詞句、人名、編號…", "Words, names, numbers…"),
+    "search_help": ("找出标题、正文或公众号中含有所输入文字的文章（中英文、数字、标点均可，英文不分大小写、全角半角）；"
+                    "用空格隔开的几个词须同时出现。",
+                    "找出標題、內文或公眾號中含有所輸入文字的文章（中英文、數字、標點均可，英文不分大小寫、全形半形）；"
+                    "用空格隔開的幾個詞須同時出現。",
+                    "Finds the articles whose title, text or account contains what you type (any "
+                    "script, digits or punctuation; case and width do not matter); words separated "
+                    "by spaces must all appear."),
+    "search_keys": ("按 / 回到搜索框，↓ ↑ 在结果间移动。", "按 / 回到搜尋框，↓ ↑ 在結果間移動。",
+                    "Press / to search again, ↓ ↑ to move between results."),
+    "sort_by": ("排序", "排序", "Sort"),
+    "relevance": ("相关度", "相關度", "Relevance"),
+    "newest": ("最新在前", "最新在前", "Newest first"),
+    "oldest": ("最早在前", "最早在前", "Oldest first"),
+    "year": ("年份", "年份", "Year"),
+    "filters": ("按公众号、标签筛选", "按公眾號、標籤篩選", "Filter by account or tag"),
+    "needs_js": ("搜索需要启用 JavaScript。", "搜尋需要啟用 JavaScript。", "Search needs JavaScript."),
+    "more_results": ("显示更多结果", "顯示更多結果", "Show more results"),
+    "s_enter": ("请输入要查找的文字。", "請輸入要查找的文字。", "Type what to look for."),
+    "s_searching": ("正在搜索…", "正在搜尋…", "Searching…"),
+    "s_index_failed": ("搜索索引加载失败（{error}）。", "搜尋索引載入失敗（{error}）。",
+                       "The search index could not be loaded ({error})."),
+    "s_facets_failed": ("筛选数据加载失败（{error}）。", "篩選資料載入失敗（{error}）。",
+                        "The filters could not be loaded ({error})."),
+    "s_all_years": ("全部年份", "全部年份", "All years"),
+    "s_all_accounts": ("全部公众号", "全部公眾號", "All accounts"),
+    "s_all_tags": ("全部标签", "全部標籤", "All tags"),
+    "s_found": ("找到 {n} 篇文章", "找到 {n} 篇文章", ("{n} article found", "{n} articles found")),
+    "s_before_filter": ("（筛选前 {n} 篇）", "（篩選前 {n} 篇）", " ({n} before filtering)"),
+    "s_end": ("。", "。", "."),
+    "s_none": ("没有找到包含{term}的文章", "沒有找到包含{term}的文章", "No article contains {term}"),
+    "s_none_each": ("没有文章包含{terms}", "沒有文章包含{terms}", "No article contains {terms}"),
+    "s_none_all": ("没有同时包含{terms}的文章（{counts}）", "沒有同時包含{terms}的文章（{counts}）",
+                   "No article contains all of {terms} ({counts})"),
+    "s_quote": ("“{t}”", "「{t}」", "“{t}”"),
+    "s_or": ("、", "、", " or "),
+    "s_and": ("和", "和", " and "),
+    "s_count": ("{term} {n} 篇", "{term} {n} 篇", "{term}: {n}"),
+    "s_count_sep": ("，", "，", ", "),
+    "s_untitled": ("（无标题）", "（無標題）", "(untitled)"),
+    "s_excerpt_failed": ("（摘要加载失败）", "（摘要載入失敗）", "(excerpt could not be loaded)"),
+    "s_date": ("{y}年{month}{d}日", "{y}年{month}{d}日", "{month} {d}, {y}"),
+    "s_months": (" ".join(f"{m}月" for m in range(1, 13)), " ".join(f"{m}月" for m in range(1, 13)),
+                 "January February March April May June July August September October "
+                 "November December"),
+    "s_undated": ("未注明日期", "未註明日期", "Undated"),
+    "s_only_tag": ("只看标签{tag}", "只看標籤{tag}", "Only the tag {tag}"),
     "feed_of": ("{name} · {kind} · {site}", "{name} · {kind} · {site}", "{name} · {kind} · {site}"),
 }
 
@@ -96,6 +145,11 @@ class Texts:
         if isinstance(text, tuple):
             text = text[0] if values.get("n") == 1 else text[1]
         return text.format(**values)
+
+    def script(self) -> dict[str, str | list[str]]:
+        """The messages of the search script ("s_…"), English counts as [one, many]."""
+        return {key: list(row[self._column]) if isinstance(row[self._column], tuple)
+                else row[self._column] for key, row in MESSAGES.items() if key.startswith("s_")}
 
     def year(self, year: int) -> str:
         return str(year) if self.language == "en" else f"{year}年"

@@ -453,6 +453,16 @@
     more: document.getElementById("search-more")
   };
   var siteRoot = new URL(root.dataset.root || "../", location.href);
+  var TEXT = JSON.parse(root.dataset.text || "{}");  /* the site's language: generator/render/i18n.py */
+  function tr(key, values) {
+    var text = TEXT[key];
+    if (text === undefined) return key;
+    if (Array.isArray(text)) text = values && values.n === 1 ? text[0] : text[1];
+    return text.replace(/\{(\w+)\}/g, function (m, name) {
+      return values && name in values ? String(values[name]) : m;
+    });
+  }
+  function quote(t) { return tr("s_quote", { t: t }); }
   var index = new Index(new URL(root.dataset.index || "./", location.href).href);
   api.index = index;
   var state = { q: "", terms: [], hits: [], list: [], shown: 0, facets: null, yearOf: null };
@@ -503,14 +513,14 @@
     clearTimeout(timer);
     var no = ++runNo, q = el.q.value;
     writeURL(how);
-    document.title = (q.trim() ? "“" + q.trim() + "” · " : "") + baseTitle;
+    document.title = (q.trim() ? quote(q.trim()) + " · " : "") + baseTitle;
     if (!terms(q).length) {
       state.hits = []; state.terms = []; state.q = q;
       el.results.textContent = ""; el.more.hidden = true; el.tools.hidden = true;
-      status(q.trim() ? "请输入中文词句或英文单词。" : "");
+      status(q.trim() ? tr("s_enter") : "");
       return;
     }
-    status("正在搜索…");
+    status(tr("s_searching"));
     try {
       var found = await index.search(q);
       if (wantsFacets()) await loadFacets();
@@ -519,7 +529,7 @@
       await refresh(no);
       shownAt = Date.now();
     } catch (err) {
-      if (no === runNo) status("搜索索引加载失败（" + err.message + "）。");
+      if (no === runNo) status(tr("s_index_failed", { error: err.message }));
     }
   }
 
@@ -575,16 +585,16 @@
 
   function fillFacets() {
     var years = countBy("year", function (d) { var y = yearOf(d); return y ? [String(y)] : []; });
-    fillSelect(el.year, "全部年份", years, index.manifest.years.map(function (y) { return String(y[0]); }));
+    fillSelect(el.year, tr("s_all_years"), years, index.manifest.years.map(function (y) { return String(y[0]); }));
     var f = state.facets;
     if (!f) return;
     var byCount = function (counts, names) {
       return names.slice().sort(function (a, b) { return (counts.get(b) || 0) - (counts.get(a) || 0); });
     };
     var accounts = countBy("account", function (d) { return f.a[d] >= 0 ? [f.accounts[f.a[d]]] : []; });
-    fillSelect(el.account, "全部公众号", accounts, byCount(accounts, f.accounts));
+    fillSelect(el.account, tr("s_all_accounts"), accounts, byCount(accounts, f.accounts));
     var tags = countBy("tag", function (d) { return f.g[d].map(function (t) { return f.tags[t]; }); });
-    fillSelect(el.tag, "全部标签", tags, byCount(tags, f.tags));
+    fillSelect(el.tag, tr("s_all_tags"), tags, byCount(tags, f.tags));
   }
 
   /* Filter and sort the current hits, then show the first page. */
@@ -596,19 +606,19 @@
     el.results.textContent = "";
     el.tools.hidden = state.hits.length === 0;
     var n = state.list.length;
-    var filtered = n !== state.hits.length ? "（筛选前 " + state.hits.length + " 篇）" : "";
-    status(n ? "找到 " + n + " 篇文章" + filtered + "。" : nothing() + filtered + "。");
+    var filtered = n !== state.hits.length ? tr("s_before_filter", { n: state.hits.length }) : "";
+    status((n ? tr("s_found", { n: n }) : nothing()) + filtered + tr("s_end"));
     await showMore(no, false);
   }
 
   /* Why nothing was found: the terms no article holds, or that the terms never meet. */
   function nothing() {
-    var ts = state.terms, quote = function (t) { return "“" + t + "”"; };
-    if (ts.length < 2) return "没有找到包含“" + state.q.trim() + "”的文章";
+    var ts = state.terms;
+    if (ts.length < 2) return tr("s_none", { term: quote(state.q.trim()) });
     var missing = ts.filter(function (t, i) { return !state.counts[i]; });
-    if (missing.length) return "没有文章包含" + missing.map(quote).join("、");
-    return "没有同时包含" + ts.map(quote).join("和") + "的文章（" +
-      ts.map(function (t, i) { return quote(t) + " " + state.counts[i] + " 篇"; }).join("，") + "）";
+    if (missing.length) return tr("s_none_each", { terms: missing.map(quote).join(tr("s_or")) });
+    var counts = ts.map(function (t, i) { return tr("s_count", { term: quote(t), n: state.counts[i] }); });
+    return tr("s_none_all", { terms: ts.map(quote).join(tr("s_and")), counts: counts.join(tr("s_count_sep")) });
   }
 
   async function showMore(no, focus) {
@@ -642,7 +652,7 @@
     try {
       var doc = await index.doc(it.hit.doc);
       if (no !== runNo) return;
-      var title = doc.t || "（无标题）", target = new URL(doc.u, siteRoot);
+      var title = doc.t || tr("s_untitled"), target = new URL(doc.u, siteRoot);
       var holder = it.h2;
       if (target.origin === siteRoot.origin) {
         holder = document.createElement("a");
@@ -653,7 +663,7 @@
       fillMeta(it.meta, doc);
       await fillExcerpt(it, doc);
     } catch (err) {
-      it.excerpt.textContent = "（摘要加载失败）";
+      it.excerpt.textContent = tr("s_excerpt_failed");
     }
     it.li.removeAttribute("aria-busy");
   }
@@ -675,10 +685,11 @@
     if (doc.d) {
       var t = document.createElement("time"), p = doc.d.split("-");
       t.dateTime = doc.d;
-      t.textContent = +p[0] + "年" + +p[1] + "月" + +p[2] + "日";
+      t.textContent = tr("s_date", { y: +p[0], d: +p[2],
+                                     month: tr("s_months").split(" ")[+p[1] - 1] });
       node.appendChild(t);
     } else {
-      node.appendChild(span("", "未注明日期"));
+      node.appendChild(span("", tr("s_undated")));
     }
     if (doc.a) { sep(node); node.appendChild(span("entry-account", doc.a)); }
     if (doc.g && doc.g.length) {
@@ -689,7 +700,7 @@
         b.type = "button";
         b.className = "search-tag";
         b.textContent = "#" + tag;
-        b.title = "只看标签“" + tag + "”";
+        b.title = tr("s_only_tag", { tag: quote(tag) });
         b.addEventListener("click", function () { pickTag(tag); });
         tags.appendChild(b);
       });
@@ -791,7 +802,7 @@
       await loadFacets();
       if (state.hits.length) fillFacets();
     } catch (err) {
-      status("筛选数据加载失败（" + err.message + "）。");
+      status(tr("s_facets_failed", { error: err.message }));
     }
   });
 

@@ -121,12 +121,13 @@ def run(cmd: Sequence[str], cwd: Path | str | None = None, env: Mapping[str, str
         interval: float = 0.02, with_pss: bool = False, timeout: float | None = None) -> Measured:
     """Run CMD to completion, sampling its process tree's memory; never raises on failure."""
     busy0 = busy_seconds()
+    inherited = rss(os.getpid())
     start = time.perf_counter()
     proc = subprocess.Popen(list(cmd), cwd=cwd, env=None if env is None else dict(env),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                             start_new_session=True)
     try:
-        return _watch(proc, list(cmd), start, busy0, interval, with_pss, timeout)
+        return _watch(proc, list(cmd), start, busy0, interval, with_pss, timeout, inherited)
     except BaseException:  # interrupted harness: take the build's whole process group down with it
         _kill_group(proc.pid)
         raise
@@ -140,7 +141,7 @@ def _kill_group(pgid: int) -> None:
 
 
 def _watch(proc: subprocess.Popen, cmd: list[str], start: float, busy0: float, interval: float,
-           with_pss: bool, timeout: float | None) -> Measured:
+           with_pss: bool, timeout: float | None, inherited: int) -> Measured:
     chunks: dict[str, bytes] = {}
     ended: dict[str, object] = {}
     done = threading.Event()
@@ -183,9 +184,15 @@ def _watch(proc: subprocess.Popen, cmd: list[str], start: float, busy0: float, i
         t.join()
     wall, usage = float(ended["wall"]), ended["usage"]  # type: ignore[arg-type]
     cpu = usage.ru_utime + usage.ru_stime  # type: ignore[attr-defined]
+    # The kernel's high-water mark catches a peak between samples, but a child forked from this
+    # process starts with this process's size and Linux keeps that mark across exec: it only
+    # counts when it is above what the child inherited (a large harness, e.g. a test run).
+    maxrss = usage.ru_maxrss * 1024  # type: ignore[attr-defined]
+    if maxrss > inherited:
+        peak_rss = max(peak_rss, maxrss)
     proc.returncode = os.waitstatus_to_exitcode(ended["status"])  # type: ignore[arg-type]
     return Measured(cmd=cmd, returncode=proc.returncode, wall=wall, cpu=cpu,
-                    peak_rss=max(peak_rss, usage.ru_maxrss * 1024),  # type: ignore[attr-defined]
+                    peak_rss=peak_rss,
                     peak_pss=peak_pss if with_pss else None, samples=samples, max_procs=max_procs,
                     background=max(0.0, (busy_seconds() - busy0 - cpu) / max(wall, 1e-9)),
                     stdout=chunks.get("out", b"").decode("utf-8", "replace"),

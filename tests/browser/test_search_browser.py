@@ -124,6 +124,9 @@ def result_slugs(page) -> list[str]:
 
 
 def type_query(page, text: str) -> None:
+    # The previous query's status stays until the new search reports: clear it, so that
+    # settle() waits for this query's answer and not the last one's.
+    page.evaluate("document.getElementById('search-status').textContent = ''")
     box = page.locator("#search-q")
     box.fill("")
     box.press_sequentially(text)

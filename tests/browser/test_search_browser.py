@@ -36,6 +36,13 @@ class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
 
+    def send_head(self):  # type: ignore[override]
+        # http.server revalidates by Last-Modified alone, to the second: a file rewritten within
+        # the second of its last fetch would be answered 304 with the old copy kept. Static
+        # hosts add an ETag; this server instead always answers in full.
+        del self.headers["If-Modified-Since"]
+        return super().send_head()
+
 
 class _Ranged(_Quiet):
     """Answers 'Range: bytes=a-b' with 206 Partial Content, as static hosts do."""

@@ -69,9 +69,12 @@ def objects(s3, bucket: str, prefix: str = "") -> dict[str, bytes]:  # noqa: ANN
 
 
 def stamps(s3, bucket: str) -> dict[str, str]:  # noqa: ANN001
-    """Key → last-modified time: an object put again gets a new one."""
+    """Key → last-modified time and ETag: an object put again gets a new time, and one put with
+    other bytes a new ETag too (listings give the time to the second only: a patched rebuild
+    can upload within the second of the previous deploy)."""
     pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
-    return {o["Key"]: o["LastModified"].isoformat() for p in pages for o in p.get("Contents", [])}
+    return {o["Key"]: f'{o["LastModified"].isoformat()} {o["ETag"]}'
+            for p in pages for o in p.get("Contents", [])}
 
 
 def make_site(root: Path, endpoint: str) -> Path:

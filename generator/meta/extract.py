@@ -18,7 +18,7 @@ from generator.meta import dates, labels
 from generator.model.rawdoc import Clue, RawDoc
 
 SOURCES = ("front matter", "page data", "labelled line", "page header", "byline", "heading",
-           "date line", "link line", "credited source", "file name")
+           "date line", "link line", "cited link", "credited source", "file name")
 """Where a value may come from, highest priority first (README: "Where metadata comes from").
 
 front matter   — fields the file states for machines: YAML front matter, a record's columns
@@ -29,6 +29,7 @@ byline         — `原创 author account 2025-06-13 10:32`
 heading        — the body's opening heading (title)
 date line      — a header line holding nothing but a date
 link line      — a header/footer line holding nothing but a WeChat article URL
+cited link     — a header line naming its URL as the original amid other text (`…转码，原文地址 [host](url)`)
 credited source — the account named by a `来源：` line, when nothing else names one
 file name      — the input's file name: only when the file itself says nothing
 """
@@ -146,6 +147,10 @@ def _read_zones(lines: list[str], candidates: list[Clue],
             candidates += [Clue(lab.field, lab.value, lab.kind) for lab in found]
             used.append(k)
     top = next((k for k in range(len(lines)) if _is_prose(lines[k])), len(lines))
+    cited = {u for k in zones if k < top and k not in used and _alone(lines, k, read)
+             and (u := labels.cited_url(lines[k]))}
+    if len(cited) == 1:  # two different originals named: neither is taken
+        candidates.append(Clue("url", cited.pop(), "cited link"))
     heading = _title_heading(lines, [k for k in zones if k < top and k not in used
                                      and lines[k].strip()], read)
     if heading is not None:

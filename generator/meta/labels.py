@@ -129,6 +129,18 @@ def _byline(line: str) -> list[Label]:
     return []
 
 
+_CITED = re.compile(
+    r"(?:原文地址|原文链接|原文网址|原文|Original URL|Original link|Source URL)\s*[:：]?\s*"
+    r"(?:\[[^\]]*\]\(\s*<?(?P<link>[^)\s>]+)>?[^)]*\)|(?P<bare>https?://[^\s<>)\]]+))", re.I)
+
+
+def cited_url(line: str) -> str | None:
+    """The URL a line names as the original inside other text (`本文由 … 转码，原文地址 [host](url)`),
+    as a metadata value; None when the line names none."""
+    m = _CITED.search(line)
+    return wechat.article_url(m["link"] or m["bare"]) if m else None
+
+
 def _link_line(line: str) -> list[Label]:
     """A line holding nothing but a WeChat article's URL (bare, `<…>` or a link whose text is
     the URL itself): the page's own address, as backup tools write it above or below the text."""

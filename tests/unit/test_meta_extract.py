@@ -204,3 +204,39 @@ def test_front_matter_keys_named_like_labels_are_read_by_the_same_rule():
     raw = next(adapter.read(Path("0001.md"), text.encode("utf-8")))
     assert (raw.title, raw.author, raw.account, raw.url) == ("前言里的标题", "张三", "某号", WX)
     assert raw.date == dt.datetime(2023, 5, 6, 18, 30, tzinfo=CN)
+
+
+def _convert(name: str):
+    from generator.config import SiteConfig
+    from generator.ingest import convert
+
+    path = FIXTURES / name
+    (item,) = convert(path, path.read_bytes(), None, SiteConfig())
+    return item
+
+
+def test_a_header_line_naming_the_original_amid_other_text_gives_the_url():
+    item = _convert("reader-export.md")
+    front = item.article.front
+    assert front.url == ("https://mp.weixin.qq.com/s?__biz=MzA3NDM0ODQwMw==&mid=2649512345&idx=2"
+                         "&sn=0a1b2c3d4e5f60718293a4b5c6d7e8f9")
+    assert "SECRETTICKETVALUE" not in item.text
+    assert (front.author, front.account) == ("李华", "财新周刊")
+    assert item.raw.found["url"] == "cited link"
+
+
+def test_two_originals_named_in_the_header_give_no_url():
+    from generator.meta import extract
+    from generator.model.rawdoc import RawDoc
+
+    raw = RawDoc(input="x.md", format="markdown", markdown=(
+        "原文地址 [a](https://mp.weixin.qq.com/s/AAAAAAAAAAAAAAAAAAAAAA) 转载\n"
+        "原文链接 [b](https://mp.weixin.qq.com/s/BBBBBBBBBBBBBBBBBBBBBB) 也转载\n\n" + "正文。" * 30))
+    assert extract.settle(raw, default="page data").url is None
+
+
+def test_a_clipper_byline_without_the_accounts_link_is_split_by_the_shared_reader():
+    front = _convert("clip-unlinked.md").article.front
+    assert front.account == "三联生活周刊"
+    assert front.author == "王小明"  # the two names of the byline told apart
+    assert front.date.isoformat() == "2024-03-05T18:30:00+08:00"

@@ -14,7 +14,7 @@ import re
 from generator.clean import chrome
 from generator.sources import RawDoc
 from generator.sources.markdown.inert import make_inert, url_is_unsafe
-from generator.meta import dates
+from generator.meta import dates, labels
 from generator.sources.markdown.meta import unescape_markdown
 from generator.sources.markdown.page import heading_text
 
@@ -52,11 +52,16 @@ def _top(raw: RawDoc, lines: list[str]) -> list[str]:
             raw.cover = raw.cover or m["url"]
         i = _next(lines, i + 1)
     m = _BYLINE.match(lines[i]) if i < len(lines) else None
-    if m:
+    if m and not m["account"] and len(m["author"].split()) == 2:  # `author account`, no link
+        shared = {lab.field: lab.value for lab in labels.read_line(lines[i])}  # to tell them
+        raw.author = shared.get("author") or raw.author  # apart: the shared byline rule
+        raw.account = shared.get("account") or raw.account
+    elif m:
         author = unescape_markdown(m["author"]).strip()
         raw.author = author or raw.author
         if m["account"]:
             raw.account = unescape_markdown(m["account"]).strip()
+    if m:
         when = dates.parse(m["date"])
         if when and (raw.date is None or _same_day(raw.date, when)):
             raw.date = when

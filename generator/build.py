@@ -10,6 +10,7 @@ from typing import IO, Any
 from generator import confine
 from generator.config import SiteConfig, override, require_content
 from generator.errors import ArticleCrash, FrontMatterError, GeneratorError
+from generator.model import pages
 from generator.model.site import load_site, scan
 from generator.model.cache import LastBuild, PageDigests
 from generator.pool import can_fork, workers
@@ -85,9 +86,9 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
     if drafts is not None:
         cfg = override(cfg, drafts=drafts)
     theme = Theme.load(cfg)
-    env = make_env(cfg, theme)
-    key = fingerprint.build_key(cfg, theme, env)
     scanned = scan(cfg.content_path, cfg.site_dir)
+    env = make_env(cfg, theme, pages.menu(scanned.pages))
+    key = fingerprint.build_key(cfg, theme, env)
     for note in confine.outside_note(scanned.outside + theme.outside(), "the site folder",
                                      cfg.site_dir):
         print(f"warning: {note}", file=stream)

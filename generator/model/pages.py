@@ -79,17 +79,13 @@ def load_pages(sources: list[tuple[str, str, Any]]) -> tuple[list[Standalone], l
     return pages, problems
 
 
-def menu(content: Path) -> tuple[tuple[str, str], ...]:
-    """(title, url) of the footer's pages, read from their front matter alone (bad ones skipped)."""
-    folder = content / FOLDER
-    if not folder.is_dir():
-        return ()
+def menu(sources: list[tuple[str, str, Any]]) -> tuple[tuple[str, str], ...]:
+    """(title, url) of the footer's pages among SOURCES (the scan's content/pages files), read
+    from their front matter alone (bad ones skipped)."""
     found = []
-    for path in sorted(folder.rglob("*.md")):
-        if any(part.startswith(".") for part in path.relative_to(folder).parts):
-            continue
+    for _, path, _ in sources:
         try:
-            article, url, weight, listed, _ = _read(path)
+            article, url, weight, listed, _ = _read(Path(path))
         except GeneratorError:
             continue
         if listed:

@@ -18,7 +18,7 @@ from jinja2 import BytecodeCache, Environment, StrictUndefined, pass_context
 from markupsafe import Markup
 
 from generator.config import SiteConfig
-from generator.model import cache, pages, sealed
+from generator.model import cache, sealed
 from generator.model.article import CHINA_TZ
 from generator.render import urls
 from generator.render.i18n import texts
@@ -155,8 +155,9 @@ class _TemplateCache(BytecodeCache):
             bucket.bytecode_from_string(bytes(data))
 
 
-def make_env(cfg: SiteConfig, theme: Theme) -> Environment:
-    """Build the Jinja environment for THEME (one per build)."""
+def make_env(cfg: SiteConfig, theme: Theme,
+             menu: tuple[tuple[str, str], ...] = ()) -> Environment:
+    """Build the Jinja environment for THEME (one per build); MENU is SiteInfo.pages."""
     env = Environment(loader=theme.loader(), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       auto_reload=False, cache_size=-1,
@@ -166,7 +167,7 @@ def make_env(cfg: SiteConfig, theme: Theme) -> Environment:
         base_url=cfg.base_url, base_path=cfg.base_path, relative_links=cfg.relative_links,
         search=(cfg.search.enabled
                 and importlib.util.find_spec("generator.outputs.search") is not None),
-        params=dict(theme.params), pages=pages.menu(cfg.content_path))
+        params=dict(theme.params), pages=menu)
     env.globals["urls"] = {"home": urls.HOME, "archive": urls.ARCHIVE, "tags": urls.TAGS,
                            "accounts": urls.ACCOUNTS, "undated": urls.UNDATED,
                            "search": urls.SEARCH, "feed": urls.FEED, "sitemap": urls.SITEMAP}

@@ -124,6 +124,11 @@ def cmd_deploy(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser for all subcommands."""
+    return _parsers()[0]
+
+
+def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The top-level parser and each subcommand's parser by name."""
     p = argparse.ArgumentParser(
         prog="wenji", description="Wenji (文集): clean scraped articles into Markdown and build a "
         "fast, searchable static archive.")
@@ -232,23 +237,24 @@ def parser() -> argparse.ArgumentParser:
                    help="build for this URL (needed to publish a site whose base_url is localhost)")
     d.add_argument("--no-build", action="store_true", help="deploy the existing output without building")
     d.set_defaults(func=cmd_deploy)
-    return p
+    return p, {"init": ini, "import": imp, "fetch-images": fi, "build": b, "check": c,
+               "serve": s, "deploy": d}
 
 
-def _parse(p: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse ARGV; an unknown option is reported with its subcommand's usage, not the top level's."""
     import difflib
 
-    sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
+    p, commands = _parsers()
     words = list(sys.argv[1:] if argv is None else argv)
     command = next((w for w in words if not w.startswith("-")), None)
-    if command is not None and command not in sub.choices:
-        close = difflib.get_close_matches(command, list(sub.choices), n=1)
+    if command is not None and command not in commands:
+        close = difflib.get_close_matches(command, list(commands), n=1)
         p.error(f"unknown command '{command}'" + (f" (did you mean '{close[0]}'?)" if close else
-                                                  f"; choose from {', '.join(sub.choices)}"))
+                                                  f"; choose from {', '.join(commands)}"))
     args, extra = p.parse_known_args(words)
     if extra:
-        sub.choices[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+        commands[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
     return args
 
 
@@ -257,7 +263,7 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None,
     """Run the command line; return the exit status."""
     out = out or sys.stdout
     err = err or sys.stderr
-    args = _parse(parser(), argv)
+    args = _parse(argv)
     try:
         return int(args.func(args, out, err))
     except GeneratorError as exc:

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from generator.confine import Fence
 from generator.deploy.plan import Local, Remote, local_files
 from generator.errors import ConfigError, GeneratorError
 
@@ -37,7 +38,7 @@ class FolderPublisher:
     def upload(self, local: Local, paths: list[str]) -> None:
         """Copy PATHS in, each through a temporary file renamed into place."""
         self.dest.mkdir(parents=True, exist_ok=True)
-        top = self.dest.resolve()
+        fence = Fence.around(self.dest)
         for rel in paths:
             dst = self.dest / rel
             for parent in reversed(Path(rel).parents[:-1]):  # a file where a folder now goes
@@ -46,7 +47,7 @@ class FolderPublisher:
             if dst.is_dir() and not dst.is_symlink():
                 shutil.rmtree(dst)  # a folder where a file now goes: its files were all deletions
             dst.parent.mkdir(parents=True, exist_ok=True)
-            if top != dst.parent.resolve() and top not in dst.parent.resolve().parents:
+            if fence.admit(dst.parent) is None:
                 raise GeneratorError(f"refusing to write through a symlink out of {self.dest}", dst)
             self._copy(local.files[rel], dst)
 

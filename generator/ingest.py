@@ -36,7 +36,6 @@ class Converted:
 
     raw: RawDoc
     article: Article | None = None
-    text: str | None = None
     error: str | None = None
     slug: str | None = None
     filename: str | None = None
@@ -44,6 +43,15 @@ class Converted:
     """Image URL in the body → saved copy in raw.assets_dir (see generator.clean.images)."""
     openings: list[str] = field(default_factory=list)
     """Keys of the body's opening paragraphs when the summary came from the body."""
+
+    @property
+    def text(self) -> str | None:
+        """The file to write (front matter + body) for the article as it stands; None when
+        there is none. Dumped on demand: the batch changes articles after cleaning (summaries,
+        tags, image paths), and only the articles placed are written."""
+        if self.article is None or self.filename is None:
+            return None
+        return frontmatter.dump(self.article)
 
 
 @dataclass
@@ -159,7 +167,6 @@ def _clean_one(item: Converted, cfg: SiteConfig, origin: str | None = None) -> N
     item.slug = slug_for(key)
     day = item.article.front.day
     item.filename = f"{day.isoformat() if day else 'undated'}-{item.slug}.md"
-    item.text = frontmatter.dump(item.article)
 
 
 def _unreadable(data: bytes) -> str | None:
@@ -295,7 +302,6 @@ def _localize(item: Converted, into: Path, dry_run: bool) -> list[str]:
                              files=item.image_files)
     if body != item.article.body:
         item.article = replace(item.article, body=body)
-        item.text = frontmatter.dump(item.article)
     return list(missing)
 
 
@@ -308,13 +314,12 @@ def _fetch_images(item: Converted, row: Row, images: "imagefetch.Fetcher") -> No
                                                                     tally.failed)
     if body != art.body or cover != art.front.cover:
         item.article = replace(art, body=body, front=replace(art.front, cover=cover))
-        item.text = frontmatter.dump(item.article)
 
 
 def _place(item: Converted, row: Row, into: Path, known: _Known, seen: dict[str, str],
            force: bool, dry_run: bool, images: "imagefetch.Fetcher | None" = None) -> None:
     """Decide the outcome for one cleaned article and write it unless told not to."""
-    assert item.article is not None and item.filename and item.text
+    assert item.article is not None and item.filename
     name = item.filename
     target = known.by_name.get(name, into / name)
     rel = str(target.relative_to(into)) if target.is_relative_to(into) else str(target)
@@ -324,14 +329,15 @@ def _place(item: Converted, row: Row, into: Path, known: _Known, seen: dict[str,
         row.reason = "same article as another input"
         return
     earlier = None if target.exists() else _earlier_copy(item, known, seen)
-    for key in _dup_keys(item.article) if earlier is None else ():
+    keys = _dup_keys(item.article)
+    for key in keys if earlier is None else ():
         other = seen.get(key) or known.by_key.get(key)
         if other and other != rel:
             row.outcome, row.duplicate_of, row.output = Outcome.DUPLICATE, other, None
             row.reason = "same content" if key.startswith("body:") else "same title, account and day"
             return
     seen[name] = rel
-    for key in _dup_keys(item.article):
+    for key in keys:
         seen.setdefault(key, rel)
     row.missing_images = _localize(item, into, dry_run)
     old = target.read_text(encoding="utf-8", errors="replace") if target.exists() else None
@@ -340,8 +346,9 @@ def _place(item: Converted, row: Row, into: Path, known: _Known, seen: dict[str,
         return  # before any download (a hand-edited file never equals an imported text)
     if images is not None:
         _fetch_images(item, row, images)
+    text = frontmatter.dump(item.article)
     if old is not None:
-        if old == item.text:
+        if old == text:
             row.outcome = Outcome.UNCHANGED
             return
         row.outcome = Outcome.UPDATED
@@ -351,7 +358,7 @@ def _place(item: Converted, row: Row, into: Path, known: _Known, seen: dict[str,
         row.outcome, row.reason = Outcome.UPDATED, f"renamed from {earlier.name} (metadata found)"
         seen[earlier.name] = rel
     if not dry_run:
-        _write(target, item.text)
+        _write(target, text)
         if earlier is not None:
             earlier.unlink()
 
@@ -395,7 +402,6 @@ def _add_auto_tags(items: list[Converted], n: int) -> None:
         if words:
             front = replace(item.article.front, tags=tags.merge(item.article.front.tags, words))
             item.article = replace(item.article, front=front)
-            item.text = frontmatter.dump(item.article)
 
 
 def ingest(cfg: SiteConfig, srcs: list[str], *, into: Path | None = None, fmt: str | None = None,
@@ -462,4 +468,3 @@ def _resummarize(items: list[Converted]) -> None:
             continue
         front = replace(item.article.front, summary=summary.summarize(item.article.body, shared=shared))
         item.article = replace(item.article, front=front)
-        item.text = frontmatter.dump(item.article)

@@ -270,12 +270,7 @@ def _tally(result: WriteResult, items: list[int], answers: list[Any],
 
 def _left_out(out: Output, how: pool.Died | pool.Failed) -> GeneratorError:
     """The problem of an output whose renderer raised (Failed) or whose worker died on it."""
-    line = None
-    if out.source and out.source.endswith(".md"):
-        try:
-            line = frontmatter.split(Path(out.source).read_text("utf-8", "replace"))[2]
-        except OSError:
-            pass
+    line = frontmatter.body_line(out.source) if out.source and out.source.endswith(".md") else None
     if isinstance(how, pool.Failed):
         return GeneratorError(f"/{out.path} was left out: {how.error}", out.source, line)
     return ArticleCrash(f"/{out.path} was left out: {how.reason()}", out.source, line)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -189,6 +190,15 @@ def split(text: str) -> tuple[str | None, str, int]:
     if text[end:end + 1] == "\n":
         end += 1
     return yaml_text, text[end:], text[:end].count("\n") + 1
+
+
+def body_line(path: str | Path) -> int | None:
+    """The line where the body of the file at PATH starts (None when it cannot be read): where
+    a problem found in its body, not its front matter, is reported."""
+    try:
+        return split(Path(path).read_text("utf-8", "replace"))[2]
+    except OSError:
+        return None
 
 
 _RESOLVER = _Loader("")

@@ -369,10 +369,7 @@ overrun): not kept in the entry cache, so the next build tries it again."""
 
 def _died(path: str, how: pool.Died | pool.Failed) -> tuple:
     """The problem tuple of the article at PATH that its worker died (or raised) on."""
-    try:
-        line = frontmatter.split(Path(path).read_text("utf-8", "replace"))[2]
-    except OSError:
-        line = None
+    line = frontmatter.body_line(path)
     if isinstance(how, pool.Failed):
         return ("Failed", f"cannot be built: {how.error}", path, line, None)
     hint = ("raise 'timeout' in site.yml if it is only long" if how.timed_out else

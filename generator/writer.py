@@ -16,7 +16,7 @@ import jinja2
 from generator import pool
 from generator.errors import ArticleCrash, GeneratorError, OutputCollisionError
 from generator.model import frontmatter
-from generator.outdir import (  # MARKER and staging_dir are also used by other modules
+from generator.outdir import (
     MARKER, MARKER_TEXT, guard, recover, staging_dir, swap_in, token)
 from generator.outputs import Output
 from generator.render import env as render_env

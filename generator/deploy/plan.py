@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, Protocol
 
 from generator.deploy.guard import MARKER
-from generator.writer import MARKER as BUILD_MARKER
+from generator.outdir import MARKER as BUILD_MARKER
 
 
 @dataclass

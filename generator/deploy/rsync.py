@@ -7,7 +7,7 @@ from typing import Any
 
 from generator.deploy.plan import Local, Remote
 from generator.deploy.process import run
-from generator.writer import MARKER as BUILD_MARKER
+from generator.outdir import MARKER as BUILD_MARKER
 
 _FLAGS = ["--recursive", "--times", "--checksum", "-8", f"--exclude=/{BUILD_MARKER}"]
 _NEW = "+++++++++"

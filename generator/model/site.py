@@ -28,7 +28,6 @@ from generator.model import cache, frontmatter, pages, taxonomy
 from generator.model.article import Article, FrontMatter
 from generator.model.pages import Standalone
 from generator.model.taxonomy import Term
-from generator.pool import can_fork, workers  # noqa: F401 (also used from here)
 from generator.render import limits, media, markdown, urls
 
 PARALLEL_FROM = 300
@@ -391,7 +390,7 @@ def load_sources(sources: list[Source], cfg: SiteConfig,
                 sum(st[0] for _, _, st in sources) >= SQUEEZE_FROM)
     if not sources or not pool.fork_safe():
         return [_load_one(source, *settings) for source in sources]
-    jobs = workers() if len(sources) >= PARALLEL_FROM else 1
+    jobs = pool.workers() if len(sources) >= PARALLEL_FROM else 1
     size = max(16, min(256, len(sources) // (jobs * 8)))
     chunks = [sources[i:i + size] for i in range(0, len(sources), size)]
     one = functools.partial(_load_one, pattern=settings[0], per_minute=settings[1],

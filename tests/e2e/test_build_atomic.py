@@ -16,7 +16,7 @@ import pytest
 from generator.build import build
 from generator.config import load_config
 from generator.errors import GeneratorError, OutputCollisionError
-from generator.writer import MARKER, staging_dir
+from generator.outdir import MARKER, staging_dir
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "site"

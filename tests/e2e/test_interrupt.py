@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from generator import outdir
-from generator.writer import staging_dir
+from generator.outdir import staging_dir
 from tests.e2e.test_build_atomic import make_big_site
 
 REPO = Path(__file__).resolve().parents[2]

@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator.clean import normalize, tags  # noqa: E402
 from generator.config import SiteConfig  # noqa: E402
-from generator.ingest import convert, iter_inputs  # noqa: E402
+from generator.ingest import convert  # noqa: E402
+from generator.inputs import iter_inputs  # noqa: E402
 
 WEAK_POS = {"r", "d", "m", "p", "c", "u", "t", "v", "f", "q", "y", "e", "o", "ad", "mq", "uj", "ul",
             "ud", "ug", "uv", "uz", "zg", "rr", "rz", "df", "dg", "tg"}
@@ -37,7 +38,7 @@ WEAK_POS = {"r", "d", "m", "p", "c", "u", "t", "v", "f", "q", "y", "e", "o", "ad
 def articles(folder: Path) -> list[tuple[str, str, list[str]]]:
     """(title, plain text, tags it has) of every article the importer finds in FOLDER."""
     found = []
-    for _name, path, _data, refused in iter_inputs([str(folder)]):
+    for _name, path, _data, refused, _origin in iter_inputs([str(folder)]):
         if refused:
             continue
         try:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import os
 import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import IO, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
@@ -17,17 +16,15 @@ from generator import confine, imagefetch, sources
 from generator.clean import clean, normalize, signals, summary, surrogates, tags
 from generator.config import SiteConfig
 from generator.errors import GeneratorError, InputError
+from generator.inputs import OUTSIDE, Input, iter_inputs
 from generator.meta import wechat
 from generator.model import frontmatter
 from generator.model.article import Article
 from generator.report import ImportReport, Outcome, Row
 from generator.model.rawdoc import RawDoc
 
-EXTENSIONS = {".txt", ".html", ".htm", ".md", ".markdown", ".json", ".jsonl", ".csv",
-              ".xml", ".rss", ".atom", ".mhtml", ".mht"}
 _INTERNAL_EXTRA = {"error", "image_files"}
 MAX_BYTES = 64 * 1024 * 1024
-_OUTSIDE = "symbolic link leads outside {}; not followed"
 
 
 @dataclass
@@ -180,58 +177,6 @@ def _unreadable(data: bytes) -> str | None:
     return None
 
 
-def iter_inputs(srcs: Iterable[str], stdin: IO[bytes] | None = None, exclude: Sequence[str] = ()
-                ) -> Iterator[tuple[str, Path, bytes | None, str | None, str | None]]:
-    """Expand SRC arguments to (display name, path to read, bytes-or-None, why it is refused or
-    None, path relative to the import root or None when EXCLUDE'd) — folders recursively.
-
-    A symbolic link is followed only while its target stays inside the folder given (for a file
-    named on its own: the folder holding it, so `src/*` expanded by the shell is no way out);
-    a link leading elsewhere is refused, never read (see generator.confine).
-    """
-    for src in srcs:
-        if src == "-":
-            data = (stdin or sys.stdin.buffer).read()
-            yield "<stdin>", Path("stdin"), data, None, "<stdin>"
-            continue
-        p = Path(src)
-        if p.is_dir():
-            found = confine.walk(p, confine.Fence.around(p),
-                                 lambda name: not name.startswith(".") and not name.endswith("_files"))
-            named = [(str(p / rel), Path(real), None, rel) for rel, real in found.files
-                     if not rel.rpartition("/")[2].startswith(".")
-                     and os.path.splitext(rel)[1].lower() in EXTENSIONS]
-            named += [(str(Path(link)), Path(link), _OUTSIDE.format(p), Path(link).name)
-                      for link in found.outside if not Path(link).name.startswith(".")]
-            for name, path, refused, rel in sorted(named):
-                yield name, path, None, refused, None if excluded(PurePath(rel), exclude) else rel
-            continue
-        origin = None if excluded(PurePath(p.name), exclude) else p.name
-        if p.is_symlink():
-            real = confine.Fence.around(p.parent).admit(p)
-            if real is None:
-                yield str(p), p, None, _OUTSIDE.format(p.parent), origin
-            else:  # the file read is the link's target: it is what the import came from
-                yield str(p), Path(real), None, None, origin and Path(real).name
-        else:
-            yield str(p), p, None, None, origin
-
-
-def excluded(rel: PurePath, patterns: Sequence[str]) -> bool:
-    """True when REL (relative to the import root) matches an --exclude GLOB: a pattern with a
-    slash matches the path from the root (`drafts/*`), one without matches any file or folder
-    name on the way (`README.md`, `*.bak`, `drafts`)."""
-    path = rel.as_posix()
-    for pattern in patterns:
-        pattern = pattern.strip("/")
-        if "/" in pattern:
-            if fnmatch.fnmatchcase(path, pattern) or fnmatch.fnmatchcase(path, pattern + "/*"):
-                return True
-        elif any(fnmatch.fnmatchcase(part, pattern) for part in rel.parts):
-            return True
-    return False
-
-
 def _scan_existing(into: Path) -> _Known:
     known = _Known()
     if not into.is_dir():
@@ -295,7 +240,7 @@ def _localize(item: Converted, into: Path, dry_run: bool) -> list[str]:
         return []
     assets = item.raw.assets_dir  # next to the page (its real path): a link may not lead away
     if confine.Fence.around(assets.parent).admit(assets) is None:
-        return [f"{assets.name}/ ({_OUTSIDE.format(assets.parent)})"]
+        return [f"{assets.name}/ ({OUTSIDE.format(assets.parent)})"]
     from generator.clean.images import localize
 
     body, missing = localize(item.article.body, item.raw.assets_dir, into, dry_run=dry_run,
@@ -363,7 +308,7 @@ def _place(item: Converted, row: Row, into: Path, known: _Known, seen: dict[str,
             earlier.unlink()
 
 
-def _convert_all(inputs: Iterable[tuple[str, Path, bytes | None, str | None, str | None]],
+def _convert_all(inputs: Iterable[Input],
                  fmt: str | None, cfg: SiteConfig, report: ImportReport,
                  stream: IO[str]) -> Iterator[tuple[str, list[Converted]]]:
     """Each input's name and converted items; an input excluded, refused or unreadable is

@@ -66,19 +66,22 @@ def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
         context.close()
 
 
-class _QuietFiles(SimpleHTTPRequestHandler):
+class QuietFiles(SimpleHTTPRequestHandler):
+    """The standard library's file handler, without a log line per request."""
+
     def log_message(self, *args: object) -> None:
         pass
 
 
 class StaticServer:
     """A folder served over HTTP on 127.0.0.1 (a free port) while the `with` block runs;
-    `url` is known before the site is built, so the build can be given it as base_url."""
+    `url` is known before the site is built, so the build can be given it as base_url.
+    HANDLER (a SimpleHTTPRequestHandler) and SERVER (the server class) may be replaced."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, handler: type = QuietFiles,
+                 server: type = ThreadingHTTPServer):
         folder.mkdir(parents=True, exist_ok=True)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                          functools.partial(_QuietFiles, directory=str(folder)))
+        self.server = server(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
@@ -13,14 +10,10 @@ import pytest
 
 from generator.build import build
 from generator.config import load_config, override
+from tests.browser.conftest import StaticServer
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "site"
 pytestmark = pytest.mark.browser
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -30,17 +23,12 @@ def site_url(tmp_path_factory) -> Iterator[str]:
     root = tmp / "site"
     shutil.copytree(FIXTURE, root)
     www = tmp / "www"
-    www.mkdir()
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(_Quiet, directory=str(www)))
-    base = f"http://127.0.0.1:{server.server_address[1]}/archive/"
+    server = StaticServer(www)
+    base = server.url + "archive/"
     result = build(override(load_config(root), base_url=base, output_dir=str(www / "archive")))
     assert result.problems == []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base
-    server.shutdown()
-    thread.join(5)
+    with server:
+        yield base
 
 
 @pytest.mark.parametrize("width", [390, 1280])

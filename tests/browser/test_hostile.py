@@ -12,12 +12,11 @@ which answers with the next page to open (two tabs at once, no test round trip p
 
 from __future__ import annotations
 
-import functools
 import io
 import json
 import re
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any, Iterator
 from urllib.parse import quote
 
@@ -26,6 +25,7 @@ import pytest
 from generator.build import build
 from generator.cli import main
 from generator.config import load_config
+from tests.browser.conftest import QuietFiles, StaticServer
 from tests.e2e.test_hostile import PAYLOADS, make_hostile_site
 from tests.e2e.test_hostile_import import make_import_inputs
 
@@ -109,13 +109,10 @@ class Crawl:
         return self.take()
 
 
-class _Handler(SimpleHTTPRequestHandler):
+class _Handler(QuietFiles):
     """The built site, plus POST /__report__: one page's findings in, the next page out."""
 
     server: _Server
-
-    def log_message(self, *args: object) -> None:
-        pass
 
     def do_POST(self) -> None:  # noqa: N802 - stdlib name
         findings = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -148,13 +145,8 @@ def hostile_site(tmp_path_factory) -> Iterator[dict[str, Any]]:
     cfg = load_config(root)
     result = build(cfg, stream=io.StringIO())
     assert result.problems == [] and result.articles == len(PAYLOADS) + 2
-    server = _Server(("127.0.0.1", 0), functools.partial(_Handler, directory=str(cfg.output_path)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"out": cfg.output_path, "server": server,
-           "url": f"http://127.0.0.1:{server.server_address[1]}/"}
-    server.shutdown()
-    thread.join(5)
+    with StaticServer(cfg.output_path, _Handler, _Server) as served:
+        yield {"out": cfg.output_path, "server": served.server, "url": served.url}
 
 
 def new_context(browser: Any, script: str) -> Any:

@@ -6,14 +6,12 @@ standard library one (no Range requests: whole text files) and one that answers 
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import io
 import json
 import os
 import re
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -25,6 +23,7 @@ from generator.config import load_config, override
 from generator.model.site import load_site
 from generator.outputs.search import search_doc
 from generator.search.query import Index, scan
+from tests.browser.conftest import QuietFiles, StaticServer
 from tests.unit.test_search_index import CLASSES
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "search_site"
@@ -32,10 +31,7 @@ CASES = json.loads((FIXTURE / "tokenizer_cases.json").read_text(encoding="utf-8"
 pytestmark = pytest.mark.browser
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
+class _Quiet(QuietFiles):
     def send_head(self):  # type: ignore[override]
         # http.server revalidates by Last-Modified alone, to the second: a file rewritten within
         # the second of its last fetch would be answered 304 with the old copy kept. Static
@@ -74,24 +70,12 @@ def built_site(tmp: Path, **changes: Any) -> tuple[Path, Path]:
     return www, out
 
 
-class Servers:
-    """HTTP servers over one folder, each in its own thread."""
+class Servers(contextlib.ExitStack):
+    """HTTP servers over one folder (one per handler), running until closed."""
 
     def __init__(self, www: Path, *handlers: type) -> None:
-        self.servers = [ThreadingHTTPServer(("127.0.0.1", 0),
-                                            functools.partial(h, directory=str(www)))
-                        for h in handlers]
-        self.threads = [threading.Thread(target=s.serve_forever, daemon=True)
-                        for s in self.servers]
-        for t in self.threads:
-            t.start()
-        self.urls = [f"http://127.0.0.1:{s.server_address[1]}/sub/dir/" for s in self.servers]
-
-    def close(self) -> None:
-        for s in self.servers:
-            s.shutdown()
-        for t in self.threads:
-            t.join(5)
+        super().__init__()
+        self.urls = [self.enter_context(StaticServer(www, h)).url + "sub/dir/" for h in handlers]
 
 
 @pytest.fixture(scope="module")

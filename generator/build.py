@@ -95,7 +95,8 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
     inputs = fingerprint.input_stamps(cfg, theme, scanned)
     last = LastBuild(cfg)
     outdir.recover(cfg.output_path)
-    saved = None if clean else last.load(key, outdir.read_token(cfg.output_path))
+    held = outdir.read_token(cfg.output_path)  # which build the output holds
+    saved = None if clean else last.load(key, held)
     if saved is not None and saved["inputs"] == inputs:  # the output is what this input gives
         return _reuse(0, saved["files"], saved["articles"], saved["problems"], started, stream,
                       "unchanged")
@@ -110,7 +111,7 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
         print(f"error: {problem}", file=stream)
     planned = [o for plan in outputs.ALL for o in plan(site, cfg)]
     store = PageDigests(cfg, key)
-    known = {} if clean else store.load(outdir.read_token(cfg.output_path))
+    known = {} if clean else store.load(held)
     writer.compile_templates(env, {o.template for o in planned if o.template})
     planned_at = time.perf_counter()
     show = progress if progress is not None else (len(planned) >= PROGRESS_FROM

@@ -5,7 +5,6 @@ Each function returns a Response; the connection layer (serve.connections) sends
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,12 +68,10 @@ def _read(site: Site, target: str, range_header: str | None) -> Response:
         return Response(where.status, _TEXT, b"", {"Location": where.location})
     if where.file is not None:
         try:
-            body = where.file.read_bytes()
-        except OSError:
-            where = dataclasses.replace(where, status=404, file=None)
-        else:
-            return _file(state, body, where.file, range_header)
-    if where.status == 403:
+            return _file(state, where.file.read_bytes(), where.file, range_header)
+        except OSError:  # gone or unreadable since it was resolved: answered as missing
+            pass
+    elif where.status == 403:
         return text(403, "Forbidden")
     if not state.built:
         return Response(503, _HTML, _page(state, placeholder_page(state.failure)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from pathlib import Path
 
@@ -24,11 +25,20 @@ def build_key(cfg: SiteConfig, theme: Theme, env: jinja2.Environment) -> str:
         for rel, path in found:
             digest.update(rel.encode() + b"\0")
             digest.update(Path(path).read_bytes())
+    digest.update(_code_digest())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """Digest of this package's code and code_key() (read once per process: the code a
+    process runs does not change under it, e.g. across the preview server's rebuilds)."""
+    digest = hashlib.sha256()
     package = Path(generator.__file__).parent
     for path in sorted(package.rglob("*.py")):
         digest.update(path.read_bytes())
     digest.update(code_key().encode())
-    return digest.hexdigest()
+    return digest.digest()
 
 
 def input_stamps(cfg: SiteConfig, theme: Theme, scanned: Scan | None = None) -> dict[str, Stamp]:

@@ -57,15 +57,6 @@ def _build(cfg: SiteConfig, builder: Callable[..., Any] | None, stream: IO[str])
                              hint="fix the errors above, then deploy again")
 
 
-def _forget_cache(cfg: SiteConfig) -> None:
-    """Remove what a build into cfg.output_path kept in the site's cache (a dry run's scratch build)."""
-    from generator.model import cache
-
-    probe = cache.place(cfg, "")
-    for path in probe.parent.glob(f"*{probe.name}*"):
-        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
-
-
 def _output(cfg: SiteConfig, scratch: Path, *, build_first: bool, dry_run: bool,
             builder: Callable[..., Any] | None, stream: IO[str]) -> Path:
     """The folder to publish, absolute: the site's output, built first unless told not to.
@@ -77,7 +68,9 @@ def _output(cfg: SiteConfig, scratch: Path, *, build_first: bool, dry_run: bool,
         try:
             _build(cfg, builder, stream)
         finally:
-            _forget_cache(cfg)
+            from generator.model import cache
+
+            cache.forget(cfg)  # a dry run's scratch build leaves nothing in the site's cache
     elif build_first:
         _build(cfg, builder, stream)
     local = cfg.output_path.absolute()

@@ -10,6 +10,7 @@ import functools
 import hashlib
 import os
 import pickle
+import shutil
 import zlib
 from importlib import metadata
 from pathlib import Path
@@ -37,6 +38,13 @@ def place(cfg: Any, name: str) -> Path:
     """Where the cache keeps NAME for cfg's output folder (each --out has its own)."""
     where = hashlib.sha1(str(Path(cfg.output_path).resolve()).encode()).hexdigest()[:16]
     return Path(cfg.site_dir) / FOLDER / f"{name}-{where}"
+
+
+def forget(cfg: Any) -> None:
+    """Remove everything the cache keeps for cfg's output folder (e.g. a throw-away build's)."""
+    probe = place(cfg, "")
+    for path in probe.parent.glob(f"*{probe.name}*"):
+        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
 
 
 @functools.cache

@@ -6,7 +6,6 @@ import hashlib
 import os
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Sequence
@@ -73,7 +72,7 @@ def identity(raw: RawDoc) -> str:
         host = parts.netloc.lower().removeprefix("www.")
         return f"url:{host}{parts.path}{'?' + parts.query if parts.query else ''}"
     day = _day(raw)
-    return f"meta:{raw.account or ''}|{_norm(raw.title or '')}|{day or ''}"
+    return f"meta:{raw.account or ''}|{normalize.match_key(raw.title or '')}|{day or ''}"
 
 
 def _day(raw: RawDoc) -> str | None:
@@ -83,11 +82,6 @@ def _day(raw: RawDoc) -> str | None:
     return (d.date() if hasattr(d, "hour") else d).isoformat()
 
 
-def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
-
-
 def slug_for(key: str) -> str:
     """Short ASCII slug derived from the identity (12 hex digits of its SHA-1)."""
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
@@ -95,7 +89,7 @@ def slug_for(key: str) -> str:
 
 def fingerprint(body: str) -> str | None:
     """Content fingerprint of a body, blind to boilerplate-level differences; None if too short."""
-    text = _norm(normalize.plain(body))
+    text = normalize.match_key(normalize.plain(body))
     if len(text) < 40:
         return None
     return "body:" + hashlib.sha1(text.encode("utf-8")).hexdigest()
@@ -105,7 +99,7 @@ def _meta_key(article: Article) -> str | None:
     f = article.front
     if not f.title or f.date is None:
         return None
-    return f"meta:{f.account or ''}|{_norm(f.title)}|{f.day}"
+    return f"meta:{f.account or ''}|{normalize.match_key(f.title)}|{f.day}"
 
 
 def _dup_keys(article: Article) -> list[str]:
@@ -202,8 +196,8 @@ def _earlier_copy(item: Converted, known: _Known, seen: dict[str, str]) -> Path 
     assert item.article is not None
     candidates = [f for f in known.by_origin.get(item.article.front.imported_from or "", [])
                   if f.name != item.filename and f.name not in seen.values()]
-    parts = [p for p in (_norm(normalize.plain(b)) for b in re.split(r"\n\s*\n", item.article.body))
-             if p]
+    parts = [p for p in (normalize.match_key(normalize.plain(b))
+                         for b in re.split(r"\n\s*\n", item.article.body)) if p]
     if sum(map(len, parts)) < 40 or len(candidates) > 20:
         return None
     for f in candidates:
@@ -211,7 +205,7 @@ def _earlier_copy(item: Converted, known: _Known, seen: dict[str, str]) -> Path 
             old = f.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        if not frontmatter.is_hand_edited(old) and _holds(_norm(normalize.plain(
+        if not frontmatter.is_hand_edited(old) and _holds(normalize.match_key(normalize.plain(
                 frontmatter.split(old)[1])), parts):
             return f
     return None

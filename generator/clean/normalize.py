@@ -78,6 +78,13 @@ def _escape_mark(m: re.Match[str]) -> str:
     return m.group(1) + re.sub(r"^(\d*)", r"\1\\", m.group(2))
 
 
+def match_key(text: str) -> str:
+    """TEXT as matching compares it: NFKC, case-folded, letters and digits only (titles,
+    bodies and names compared across formats, widths and punctuation)."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
 def plain(markdown: str) -> str:
     """Markdown → rough plain text (for summaries, fingerprints and keyword rules)."""
     text = re.sub(r"```.*?```", " ", markdown, flags=re.S)

@@ -16,9 +16,9 @@ is the archive saying the original is gone, so status is `deleted`; otherwise no
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
+from generator.clean import normalize
 from generator.errors import FrontMatterError
 from generator.model import frontmatter
 from generator.sources import RawDoc
@@ -192,8 +192,5 @@ def _credit_line(raw: RawDoc, credit: str) -> None:
 
 
 def _same(a: str, b: str) -> bool:
-    def key(s: str) -> str:
-        s = unicodedata.normalize("NFKC", s).casefold()
-        return "".join(ch for ch in s if ch.isalnum())
-    ka, kb = key(a), key(b)
+    ka, kb = normalize.match_key(a), normalize.match_key(b)
     return bool(ka) and bool(kb) and (ka in kb or kb in ka)

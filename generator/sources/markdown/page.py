@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from urllib.parse import unquote
 
-from generator.clean import chrome
+from generator.clean import chrome, normalize
 from generator.meta import dates
 from generator.sources import RawDoc
 from generator.sources.markdown.meta import unescape_markdown
@@ -174,10 +173,10 @@ def out_has_text(lines: list[str]) -> bool:
 
 def foreign_page(raw: RawDoc, lines: list[str], name_title: str) -> list[str]:
     """A non-WeChat page saved under a '[account]-date-title' name: drop site chrome."""
-    key = _key(name_title)
+    key = normalize.match_key(name_title)
     hits = [k for k, ln in enumerate(lines[:40])
-            if heading_text(ln) and len(_key(heading_text(ln))) >= 4
-            and key.startswith(_key(heading_text(ln)))]
+            if heading_text(ln) and len(normalize.match_key(heading_text(ln))) >= 4
+            and key.startswith(normalize.match_key(heading_text(ln)))]
     if not hits:
         raw.title, raw.found["title"] = name_title, "file name"
         return lines
@@ -194,11 +193,6 @@ def foreign_page(raw: RawDoc, lines: list[str], name_title: str) -> list[str]:
                     or (_COPYRIGHT.search(body[-1]) and len(body[-1]) < 80)):
         body.pop()
     return body
-
-
-def _key(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
 
 
 def _skip_blank(lines: list[str], i: int) -> int:

@@ -84,7 +84,8 @@ def parse_head(head: bytes) -> Request:
 
 
 _LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
-_WILDCARDS = frozenset({"", "0.0.0.0", "::"})
+WILDCARDS = frozenset({"", "0.0.0.0", "::"})
+"""Bind addresses that mean every interface."""
 _HOST = re.compile(r"(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<name>[^:\[\]]+))(?::(?P<port>\d{1,5}))?")
 
 
@@ -115,7 +116,7 @@ def host_allowed(header: str | None, bound_host: str, port: int) -> bool:
     if name in _LOCAL_NAMES or name.endswith(".localhost") or name == bound:
         return True
     if ip is not None:
-        return ip.is_loopback or bound in _WILDCARDS
+        return ip.is_loopback or bound in WILDCARDS
     return False
 
 

@@ -11,6 +11,7 @@ from typing import IO, Any, Callable, Iterable
 from generator.errors import ConfigError, GeneratorError
 from generator.serve.connections import HTTPService, Limits, listen
 from generator.serve.problems import Problem, Relativizer, preview_labels
+from generator.serve.request import WILDCARDS
 from generator.serve.responses import Site
 from generator.serve.state import BuildState
 
@@ -67,7 +68,7 @@ class PreviewServer:
 
     @property
     def url(self) -> str:
-        host = "localhost" if self.host in ("", "0.0.0.0", "::") else self.host
+        host = "localhost" if self.host in WILDCARDS else self.host
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}{self.base_path}"
 

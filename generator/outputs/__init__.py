@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -32,13 +31,9 @@ class Output:
         return ctx() if callable(ctx) else (ctx or {})
 
 
-from generator.outputs import feeds, indexes, pages, sitemap, standalone, static  # noqa: E402
+from generator.outputs import (  # noqa: E402
+    feeds, indexes, pages, search, sitemap, standalone, static)
 
-_plans = [pages.plan, standalone.plan, indexes.plan, feeds.plan, sitemap.plan, static.plan]
-if importlib.util.find_spec("generator.outputs.search") is not None:
-    from generator.outputs import search  # noqa: E402
-
-    _plans.append(search.plan)
-
-ALL: tuple[Callable[..., list[Output]], ...] = tuple(_plans)
+ALL: tuple[Callable[..., list[Output]], ...] = (
+    pages.plan, standalone.plan, indexes.plan, feeds.plan, sitemap.plan, static.plan, search.plan)
 """Every plan function: plan(site, cfg) -> list[Output]."""

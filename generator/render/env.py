@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html as htmllib
-import importlib.util
 import json
 import re
 from dataclasses import dataclass
@@ -165,8 +164,7 @@ def make_env(cfg: SiteConfig, theme: Theme,
     env.globals["site"] = SiteInfo(
         title=cfg.title, description=cfg.description, author=cfg.author, language=cfg.language,
         base_url=cfg.base_url, base_path=cfg.base_path, relative_links=cfg.relative_links,
-        search=(cfg.search.enabled
-                and importlib.util.find_spec("generator.outputs.search") is not None),
+        search=cfg.search.enabled,
         params=dict(theme.params), pages=menu)
     env.globals["urls"] = {"home": urls.HOME, "archive": urls.ARCHIVE, "tags": urls.TAGS,
                            "accounts": urls.ACCOUNTS, "undated": urls.UNDATED,

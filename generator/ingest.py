@@ -196,9 +196,11 @@ def _earlier_copy(item: Converted, known: _Known, seen: dict[str, str]) -> Path 
     assert item.article is not None
     candidates = [f for f in known.by_origin.get(item.article.front.imported_from or "", [])
                   if f.name != item.filename and f.name not in seen.values()]
+    if not candidates or len(candidates) > 20:
+        return None
     parts = [p for p in (normalize.match_key(normalize.plain(b))
                          for b in re.split(r"\n\s*\n", item.article.body)) if p]
-    if sum(map(len, parts)) < 40 or len(candidates) > 20:
+    if sum(map(len, parts)) < 40:
         return None
     for f in candidates:
         try:

@@ -167,10 +167,10 @@ def try_patch(cfg: SiteConfig, env: jinja2.Environment, key: str, saved: dict[st
         return None
     shown = set().union(*(recipe.entry_keys(blob) for _, blob in saved_contexts.values()))
     shown -= fresh.keys()
-    known = entries.load_some(shown)
-    if any(known.get(rel, (None,))[0] != inputs.get("content/" + rel) for rel in shown):
+    known = _cached(entries, shown, inputs)
+    if known is None:
         return None  # the cache does not hold what the site has: let a full build sort it out
-    lookup = {**{rel: item for rel, (_, item) in known.items()}, **fresh}
+    lookup = {**known, **fresh}
     out_dir = Path(cfg.output_path)
     files: dict[str, bytes] = {}
     for n, (template, blob) in sorted(saved_contexts.items()):
@@ -215,11 +215,19 @@ def _search_delta(out_dir: Path, index: Index, fresh: dict[str, Entry],
     changed = {ids[rel]: search_output.search_doc(e) for rel, e in fresh.items()}
 
     def current(wanted: list[int]) -> dict[int, search_output.SearchDoc] | None:
-        known = entries.load_some({keys[i] for i in wanted})
-        if any(known.get(keys[i], (None,))[0] != inputs.get("content/" + keys[i])
-               for i in wanted):
+        known = _cached(entries, {keys[i] for i in wanted}, inputs)
+        if known is None:
             return None
-        return {i: search_output.search_doc(known[keys[i]][1]) for i in wanted}
+        return {i: search_output.search_doc(known[keys[i]]) for i in wanted}
 
     found = segments.delta_files(out_dir / search_output.FOLDER, changed, current)
     return None if found is None else {search_output.FOLDER + p: d for p, d in found.items()}
+
+
+def _cached(entries: cache.EntryCache, rels: set[str], inputs: dict[str, cache.Stamp]
+            ) -> dict[str, Entry] | None:
+    """The cached entries of the files RELS, or None when one is missing or not as INPUTS has it."""
+    known = entries.load_some(rels)
+    if any(known.get(rel, (None,))[0] != inputs.get("content/" + rel) for rel in rels):
+        return None
+    return {rel: item for rel, (_, item) in known.items()}

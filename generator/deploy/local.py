@@ -14,7 +14,7 @@ from generator.errors import ConfigError, GeneratorError
 
 
 def _same(path: Path, there: Path) -> bool:
-    return there.stat().st_size == path.stat().st_size and filecmp.cmp(path, there, shallow=False)
+    return filecmp.cmp(path, there, shallow=False)  # files of different sizes are never read
 
 
 class FolderPublisher:

@@ -42,6 +42,12 @@ def image_type(data: bytes) -> str | None:
     return None
 
 
+def stored_as(data: bytes, ext: str) -> str:
+    """Where an image's bytes are kept, relative to the content folder: named by their content,
+    so an image met twice (saved with two pages, or saved and downloaded) is stored once."""
+    return f"images/{hashlib.sha256(data).hexdigest()[:16]}.{ext}"
+
+
 def _in_folder(url: str) -> str | None:
     """The path inside the assets folder that a saved-page src names (`./X_files/a.png` → a.png)."""
     m = re.match(r"^(?:\./)?[^/:?#]+_files/(.+)$", unquote(url))
@@ -90,7 +96,7 @@ def localize(markdown: str, assets_dir: Path | None, dest_dir: Path, *, dry_run:
                 if name not in missing:
                     missing.append(name)
                 return m.group(0)
-            rel = f"images/{hashlib.sha256(data).hexdigest()[:16]}.{ext}"
+            rel = stored_as(data, ext)
             if not dry_run:
                 _store(Path(dest_dir) / rel, data)
             copied[name] = rel

@@ -10,13 +10,14 @@ a final name, and temporaries a killed run left behind are removed by the next o
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
 import threading
 import time
 from pathlib import Path
+
+from generator.clean.images import stored_as
 
 MAP_NAME = "fetched-images.jsonl"
 _TEMP_PREFIX = ".fetch-"
@@ -48,7 +49,7 @@ class ImageStore:
 
     def put(self, url: str, data: bytes, ext: str) -> str:
         """Store DATA (once per content) and remember URL; its 'images/<hash>.<ext>'."""
-        rel = f"images/{hashlib.sha256(data).hexdigest()[:16]}.{ext}"
+        rel = stored_as(data, ext)
         if not self.write:
             return rel
         target = self.images.parent / rel

@@ -1,12 +1,24 @@
-"""Every test keeps Wenji's per-user files (the cache key) in a temporary home, not the real one."""
+"""Every test keeps Wenji's per-user files (the cache key) in a temporary home, not the real one.
+
+`wenji(*argv)` runs the command line in this process, for the tests of its messages.
+"""
 
 from __future__ import annotations
 
+import io
 import os
 
 import pytest
 
+from generator.cli import main
 from generator.model import sealed
+
+
+def wenji(*argv: str) -> tuple[int, str, str]:
+    """Run `wenji ARGV` in this process: (exit status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import os
 import subprocess
@@ -15,6 +14,7 @@ import pytest
 
 from generator.cli import main
 from generator.deploy.guard import MARKER
+from tests.conftest import wenji
 from tests.e2e.test_deploy import tree, write_tree
 
 boto3 = pytest.importorskip("boto3")
@@ -87,12 +87,6 @@ def make_site(root: Path, endpoint: str) -> Path:
     (root / "theme/static/img").mkdir(parents=True)
     (root / "theme/static/img/logo.png").write_bytes(PNG)
     return root
-
-
-def wenji(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_s3_deploy_uploads_changes_only_and_guards_deletions(tmp_path: Path, s3, bucket: str,

@@ -3,7 +3,6 @@ and deploying the way the README shows it: from the site folder, with relative p
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import pytest
 
 from generator.cli import main
 from generator.deploy.guard import MARKER, MARKER_TEXT
+from tests.conftest import wenji
 from tests.e2e.test_deploy import OUTPUT, git, git_identity, needs_rsync, snapshot, tree, write_tree
 
 __all__ = ["git_identity"]  # the autouse fixture: a known git identity, no user configuration
@@ -21,12 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE_YML = "title: 测试站\nbase_url: https://example.org/\n"
 ARTICLE = "---\ntitle: 第一篇\ndate: 2020-01-02\nslug: a\n---\n\n正文\n"
 VICTIM = {".ssh/id_ed25519": "-----BEGIN OPENSSH PRIVATE KEY-----\n", "thesis.tex": "\\begin{document}"}
-
-
-def wenji(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def refused(code: int, err: str, *words: str) -> None:

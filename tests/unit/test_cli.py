@@ -1,22 +1,16 @@
 """The command line: help for every subcommand, --site handling, exit codes for usage errors."""
 
-import io
 import subprocess
 import sys
 
 import pytest
 
-from generator.cli import main, parser
+from generator.cli import parser
 from generator.config import load_config
 from generator.errors import ConfigError
+from tests.conftest import wenji as run
 
 SUBCOMMANDS = ["import", "build", "check", "serve", "deploy"]
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)

@@ -1,16 +1,10 @@
 """Bad configuration and bad command lines: one line naming the problem, a hint, exit 2."""
 
-import io
 
 import pytest
 
 from generator.cli import main
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
+from tests.conftest import wenji as run
 
 
 def site(tmp_path, config):

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
 from generator.config import load_config
 from generator.ingest import ingest
 from generator.model import frontmatter
+from tests.conftest import wenji as run
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "ingest"
 
@@ -20,12 +20,6 @@ def site(tmp_path):
     (tmp_path / "site.yml").write_text("title: t\nimport:\n  tag_rules:\n    组织工作: 党建\n",
                                        encoding="utf-8")
     return tmp_path
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def inputs(tmp_path, *names):

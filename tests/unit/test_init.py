@@ -1,21 +1,14 @@
 """`wenji init`: the files it writes, that they build, and that it never overwrites anything."""
 
 import dataclasses
-import io
 import re
 
 import pytest
 import yaml
 
-from generator.cli import main
 from generator.config import SiteConfig, load_config
 from generator.init import FILES, init
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
+from tests.conftest import wenji as run
 
 
 def test_init_writes_a_site_that_loads_and_builds(tmp_path):

@@ -10,6 +10,7 @@ import base64
 import contextlib
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -22,8 +23,15 @@ DELETES_PER_REQUEST = 1000  # the most DeleteObjects takes
 
 
 def md5(path: Path) -> str:
+    """The file's MD5 in hex (the diff and the upload both ask: read once per version)."""
+    st = path.stat()
+    return _md5(str(path), st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=1 << 16)
+def _md5(path: str, size: int, mtime_ns: int) -> str:
     digest = hashlib.md5(usedforsecurity=False)
-    with path.open("rb") as fh:
+    with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

@@ -11,7 +11,8 @@ from generator import confine
 from generator.config import SiteConfig, override, require_content
 from generator.errors import ArticleCrash, FrontMatterError, GeneratorError
 from generator.model import pages
-from generator.model.site import load_site, scan
+from generator.model.load import scan
+from generator.model.site import load_site
 from generator.model.cache import LastBuild, PageDigests
 from generator.pool import can_fork, workers
 from generator.render import fingerprint

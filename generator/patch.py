@@ -25,7 +25,8 @@ from generator import outdir
 from generator.config import SiteConfig
 from generator.model import cache, sealed
 from generator.model.pages import FOLDER as PAGES_FOLDER
-from generator.model.site import Entry, entry_cache, load_sources
+from generator.model.entry import Entry
+from generator.model.load import entry_cache, load_sources
 from generator.outputs import search as search_output
 from generator.render import env as render_env
 from generator.render import recipe

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from generator.render import urls
 
 if TYPE_CHECKING:
-    from generator.model.site import Entry
+    from generator.model.entry import Entry
 
 
 @dataclass(eq=False)

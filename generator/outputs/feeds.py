@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from generator.config import SiteConfig
-from generator.model.site import Entry, Site
+from generator.model.entry import Entry
+from generator.model.site import Site
 from generator.outputs import Output
 from generator.render import urls
 from generator.render.i18n import texts

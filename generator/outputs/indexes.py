@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.config import SiteConfig
-from generator.model.site import Entry, Site
+from generator.model.entry import Entry
+from generator.model.site import Site
 from generator.model.taxonomy import Term
 from generator.outputs import Output
 from generator.render import urls

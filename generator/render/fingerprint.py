@@ -12,7 +12,7 @@ import jinja2
 import generator
 from generator.config import SiteConfig
 from generator.model.cache import Stamp, code_key, stamp
-from generator.model.site import Scan, scan
+from generator.model.load import Scan, scan
 from generator.render.theme import Theme
 
 

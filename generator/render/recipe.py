@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, NamedTuple
 
 from generator.model import sealed
-from generator.model.site import Entry
+from generator.model.entry import Entry
 from generator.model.taxonomy import Term, TermView
 
 

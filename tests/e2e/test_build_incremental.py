@@ -12,7 +12,8 @@ import pytest
 from generator.build import build
 from generator.config import load_config
 from generator.model import cache
-from generator.model.site import entry_cache, load_site
+from generator.model.load import entry_cache
+from generator.model.site import load_site
 from generator.search.query import Index
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "site"

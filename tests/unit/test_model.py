@@ -11,8 +11,9 @@ import pytest
 
 from generator.config import load_config, override
 from generator.errors import FrontMatterError, OutputCollisionError
-from generator.model import site as site_module
-from generator.model.site import load_site, pack, pool_bodies, unpack
+from generator.model import load as load_module
+from generator.model.entry import pack, pool_bodies, unpack
+from generator.model.site import load_site
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "site"
 
@@ -84,7 +85,7 @@ def test_bodies_pack_both_ways(text):
 
 def test_large_collections_keep_bodies_compressed(monkeypatch):
     small, _ = load_site(load_config(FIXTURE))
-    monkeypatch.setattr(site_module, "SQUEEZE_FROM", 1)
+    monkeypatch.setattr(load_module, "SQUEEZE_FROM", 1)
     large, _ = load_site(load_config(FIXTURE))
     for a, b in zip(small.entries, large.entries, strict=True):
         assert a.html == b.html and a.text == b.text
@@ -158,8 +159,7 @@ def test_parallel_load_equals_serial(tmp_path, monkeypatch):
     files["broken.md"] = "---\ntitle: [\n---\n"
     root = make_site(tmp_path, files)
     parallel, p_problems = load_site(load_config(root))
-    import generator.model.site as site_module
-    monkeypatch.setattr(site_module, "PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(load_module, "PARALLEL_FROM", 10**9)
     serial, s_problems = load_site(load_config(root))
     assert [e.url for e in parallel.entries] == [e.url for e in serial.entries]
     assert [e.html for e in parallel.entries] == [e.html for e in serial.entries]
@@ -174,11 +174,11 @@ def test_entries_loaded_in_workers_are_cached_as_they_came(tmp_path, monkeypatch
     files = {f"2020-02-{i % 28 + 1:02d}-c{i}.md": article(f"缓存{i}", f"2020-02-{i % 28 + 1:02d}")
              for i in range(40)}
     root = make_site(tmp_path, files)
-    monkeypatch.setattr(site_module, "PARALLEL_FROM", 8)
+    monkeypatch.setattr(load_module, "PARALLEL_FROM", 8)
     first, _ = load_site(load_config(root), cached=True)
-    kept = site_module.entry_cache(load_config(root)).load()
+    kept = load_module.entry_cache(load_config(root)).load()
     assert len(kept) == 40 and all(e.key for _, e in kept.values())
-    monkeypatch.setattr(site_module, "PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(load_module, "PARALLEL_FROM", 10**9)
     again, _ = load_site(load_config(root), cached=True)  # every entry from the cache
     serial, _ = load_site(load_config(root))
     for a, b, c in zip(first.entries, again.entries, serial.entries, strict=True):

@@ -11,12 +11,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.errors import ConfigError
+from generator.hosts import is_this_machine
 
 MARKER = ".wenji-deploy"
 """File that deploy writes into every target (folder, branch, bucket prefix) it publishes to."""
 MARKER_TEXT = (b"Published by `wenji deploy`. The next deploy to this place replaces its files\n"
                b"and deletes files the site no longer has.\n")
-LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
 
 
 def _real(path: Path) -> Path:
@@ -51,8 +51,8 @@ def refuse_foreign(shown: str, empty: bool, marked: bool, force: bool) -> None:
 
 def refuse_local_base_url(base_url: str, given: bool) -> None:
     """Refuse to publish a site whose links point at this machine, unless --base-url was given."""
-    host = (urlsplit(base_url).hostname or "").lower()
-    if given or not (host in LOCAL_HOSTS or host.endswith(".localhost")):
+    host = urlsplit(base_url).hostname
+    if given or not host or not is_this_machine(host):
         return
     raise ConfigError(f"refusing to deploy a site built for {base_url}: its links, feeds and "
                       "sitemap would point at this machine",

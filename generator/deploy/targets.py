@@ -6,10 +6,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from generator.config import SiteConfig
-from generator.deploy.guard import LOCAL_HOSTS
 from generator.deploy.plan import Publisher
 from generator.deploy.process import redact
 from generator.errors import ConfigError
+from generator.hosts import is_this_machine
 
 SCHEMES = ("git+URL#branch, rsync://host/path, ssh://host/path, rsync+file:///path, "
            "file:///path or s3://bucket/prefix")
@@ -68,7 +68,7 @@ def _rsync(target: str) -> Publisher:
                           hint="e.g. rsync://user@example.org/var/www/site")
     user = f"{parts.username}@" if parts.username else ""
     remote_path = path[1:] if path.startswith("/~") else path
-    here = parts.hostname.lower() in LOCAL_HOSTS  # ssh to this machine: still a local folder
+    here = is_this_machine(parts.hostname)  # ssh to this machine: still a local folder
     return RsyncPublisher(_no_option(f"{user}{parts.hostname}:{remote_path}", target),
                           port=parts.port, local_path=Path(remote_path).expanduser() if here else None)
 

@@ -9,6 +9,8 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
+from generator.hosts import WILDCARDS, is_loopback
+
 MAX_HEAD = 32 * 1024
 """Bytes allowed for a request line plus headers (a browser sends well under 8 KiB)."""
 MAX_HEADERS = 100
@@ -83,9 +85,6 @@ def parse_head(head: bytes) -> Request:
     return Request(method, target, version, headers)
 
 
-_LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
-WILDCARDS = frozenset({"", "0.0.0.0", "::"})
-"""Bind addresses that mean every interface."""
 _HOST = re.compile(r"(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<name>[^:\[\]]+))(?::(?P<port>\d{1,5}))?")
 
 
@@ -113,11 +112,9 @@ def host_allowed(header: str | None, bound_host: str, port: int) -> bool:
     ip = _ip(name)
     if m.group("v6") and not isinstance(ip, ipaddress.IPv6Address):
         return False
-    if name in _LOCAL_NAMES or name.endswith(".localhost") or name == bound:
+    if is_loopback(name) or name == bound:
         return True
-    if ip is not None:
-        return ip.is_loopback or bound in WILDCARDS
-    return False
+    return ip is not None and bound in WILDCARDS
 
 
 UNSATISFIABLE = (-1, -1)

@@ -11,7 +11,7 @@ from typing import IO, Any, Callable, Iterable
 from generator.errors import ConfigError, GeneratorError
 from generator.serve.connections import HTTPService, Limits, listen
 from generator.serve.problems import Problem, Relativizer, preview_labels
-from generator.serve.request import WILDCARDS
+from generator.hosts import WILDCARDS
 from generator.serve.responses import Site
 from generator.serve.state import BuildState
 

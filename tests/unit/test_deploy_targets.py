@@ -173,7 +173,8 @@ def test_foreign_targets_are_refused_unless_forced() -> None:
 
 
 @pytest.mark.parametrize("url", ["http://localhost:8000/", "http://127.0.0.1/", "http://[::1]:8000/",
-                                 "http://0.0.0.0:8000/", "http://archive.localhost/"])
+                                 "http://0.0.0.0:8000/", "http://archive.localhost/",
+                                 "http://127.0.0.2:8000/", "http://LOCALHOST./"])
 def test_localhost_base_url_is_refused_unless_given(url: str) -> None:
     with pytest.raises(ConfigError, match="--base-url"):
         refuse_local_base_url(url, given=False)

@@ -9,8 +9,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.markup import markdown
 from generator.model.article import FrontMatter
-from generator.render import markdown
 
 
 @dataclass(eq=False, slots=True)

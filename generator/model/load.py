@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import confine, encoding, pool
+from generator import confine, encoding, pool, urls
 from generator.config import SiteConfig
 from generator.errors import FrontMatterError, GeneratorError
+from generator.markup import limits, markdown, media
 from generator.meta import session
 from generator.model import cache, frontmatter, pages
 from generator.model.article import Article, FrontMatter
 from generator.model.entry import Entry, pack
-from generator.render import limits, media, markdown, urls
 
 PARALLEL_FROM = 300
 """Collections at least this large are loaded by one worker process per CPU (smaller ones

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator import urls
 from generator.errors import FrontMatterError, GeneratorError
+from generator.markup import markdown, media
 from generator.model import frontmatter
 from generator.model.article import Article
-from generator.render import markdown, media, urls
 
 FOLDER = "pages"
 """The folder under content/ that holds standalone pages instead of articles."""

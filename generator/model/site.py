@@ -7,13 +7,13 @@ import bisect
 import heapq
 from dataclasses import dataclass, field
 
+from generator import urls
 from generator.config import SiteConfig
 from generator.errors import ArticleCrash, FrontMatterError, GeneratorError, OutputCollisionError
 from generator.model import load, pages, taxonomy
 from generator.model.entry import Entry, pool_bodies
 from generator.model.pages import Standalone
 from generator.model.taxonomy import Term
-from generator.render import urls
 
 
 @dataclass(eq=False)

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from generator.render import urls
+from generator import urls
 
 if TYPE_CHECKING:
     from generator.model.entry import Entry

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from generator import urls
 from generator.config import SiteConfig
 from generator.model.entry import Entry
 from generator.model.site import Site
 from generator.model.taxonomy import Term
 from generator.outputs import Output
-from generator.render import urls
 from generator.render.i18n import texts
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from generator import urls
 from generator.config import SiteConfig
 from generator.model.entry import Entry
 from generator.model.site import Site
 from generator.outputs import Output
-from generator.render import urls
 
 
 class ArticleContext(Mapping):

@@ -8,11 +8,11 @@ import tempfile
 import weakref
 from pathlib import Path
 
+from generator import urls
 from generator.config import SiteConfig
 from generator.model.entry import Entry
 from generator.model.site import Site
 from generator.outputs import Output
-from generator.render import urls
 from generator.render.i18n import texts
 from generator.search.index import SearchDoc, write_base
 

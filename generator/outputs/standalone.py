@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from generator import urls
 from generator.config import SiteConfig
 from generator.model.site import Site
 from generator.outputs import Output
-from generator.render import urls
 
 
 def plan(site: Site, cfg: SiteConfig) -> list[Output]:

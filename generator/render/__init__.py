@@ -1,1 +1,1 @@
-"""STAGE 4: rendering machinery — URL rules, Markdown, theme lookup, the Jinja environment."""
+"""STAGE 4: rendering machinery — theme lookup, the Jinja environment, page recipes."""

@@ -16,10 +16,10 @@ import jinja2
 from jinja2 import BytecodeCache, Environment, StrictUndefined, pass_context
 from markupsafe import Markup
 
+from generator import urls
 from generator.config import SiteConfig
 from generator.model import cache, sealed
 from generator.model.article import CHINA_TZ
-from generator.render import urls
 from generator.render.i18n import texts
 from generator.render.theme import Theme
 

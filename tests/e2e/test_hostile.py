@@ -161,7 +161,7 @@ def test_the_scanners_see_what_they_must():
                                   "[`x][r]\n\n[r]: https://e.com/"])
 def test_bodies_the_fast_markdown_parser_panics_on_still_render(body):
     """Regression: markdown-it-pyrs 0.4 panics (a BaseException) on a lone backtick in brackets."""
-    from generator.render.markdown import render
+    from generator.markup.markdown import render
 
     html_out, text = render(body)
     assert html_out.strip() and html_dangers(html_out) == []

@@ -1,7 +1,9 @@
-"""The import stages' packages import each other in one direction only (read from the source).
+"""Packages import each other in one direction only (read from the source).
 
-`clean` (stage 2) never imports the adapters of `sources` (stage 1); `meta` (the metadata rules
-both use) imports neither; the format families under `sources/` form no cycle.
+Import stages: `clean` (stage 2) never imports the adapters of `sources` (stage 1); `meta` (the
+metadata rules both use) imports neither; the format families under `sources/` form no cycle.
+Build stages: each imports only the layers below it in BUILD_LAYERS (`model` renders bodies
+with `markup` while loading, and `render` and `outputs` read the model, never the reverse).
 """
 
 from __future__ import annotations
@@ -76,6 +78,37 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
         if node not in state and (found := visit(node)):
             return found
     return None
+
+
+BUILD_LAYERS = {"urls": 0, "markup": 0, "model": 1, "search": 1, "render": 2, "outputs": 3}
+"""Top-level module or package of generator → its layer: one imports only lower layers."""
+
+
+def _package(module: str) -> str | None:
+    """The top-level module or package of generator that MODULE is in (None outside it)."""
+    parts = module.split(".")
+    return parts[1] if parts[0] == "generator" and len(parts) > 1 else None
+
+
+def _upward(layers: dict[str, int]) -> set[tuple[str, str]]:
+    """(importer, imported) pairs of LAYERS where the import does not point to a lower layer."""
+    found = set()
+    for path in ROOT.rglob("*.py"):
+        source = _package(".".join(path.relative_to(ROOT.parent).with_suffix("").parts))
+        if source not in layers:
+            continue
+        for target in map(_package, _imports(path)):
+            if target in layers and target != source and layers[target] >= layers[source]:
+                found.add((source, target))
+    return found
+
+
+def test_build_stages_import_only_the_layers_below():
+    assert _upward(BUILD_LAYERS) == set()
+
+
+def test_the_layer_check_sees_an_upward_import():
+    assert ("model", "markup") in _upward({"markup": 1, "model": 0})
 
 
 def test_clean_never_imports_the_adapters():

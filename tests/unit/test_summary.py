@@ -8,7 +8,7 @@ import pytest
 
 from generator.clean import normalize
 from generator.clean.summary import openings, summarize
-from generator.render.markdown import render
+from generator.markup.markdown import render
 
 OPENING = "今天我们学习元音i的短音。这些单词也都有相同的规则：三明治单词。"
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator import urls
 from generator.model.taxonomy import assign_segments
-from generator.render import urls
 
 
 @pytest.mark.parametrize("name, segment", [

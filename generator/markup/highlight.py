@@ -4,7 +4,7 @@ time: no script in the reader's browser).
 Only blocks whose fence names a language Pygments knows are touched; the code is unescaped,
 highlighted and escaped again by Pygments, so the spans it adds carry nothing from the input
 but text. The colours are the theme's `css/highlight.css`, written by
-`python -m generator.render.highlight > themes/default/static/css/highlight.css`.
+`python -m generator.markup.highlight > themes/default/static/css/highlight.css`.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def stylesheet() -> str:
     """CSS for highlighted code: Pygments' LIGHT style, DARK under prefers-color-scheme: dark."""
     dark = "\n".join(f"  {rule}" for rule in _rules(DARK))
     return (f"/* Code highlighting: Pygments '{LIGHT}' and '{DARK}' token colours "
-            "(python -m generator.render.highlight) */\n"
+            "(python -m generator.markup.highlight) */\n"
             + "\n".join(_rules(LIGHT))
             + f"\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
 

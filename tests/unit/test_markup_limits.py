@@ -7,7 +7,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from generator.render import limits, markdown
+from generator.markup import limits, markdown
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus" / "markdown_clean"
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.render.env import http_url, xml_text
-from generator.render.markdown import reading_minutes, render, sanitize, sanitized_text, word_count
+from generator.markup.markdown import reading_minutes, render, sanitize, sanitized_text, word_count
 
 ATTACKS = [
     '<script>alert(1)</script>',
@@ -90,7 +90,7 @@ def test_rust_and_python_markdown_it_agree():
     from mdit_py_plugins.footnote import footnote_plugin
 
     from generator.model.frontmatter import parse
-    from generator.render.markdown import sanitize
+    from generator.markup.markdown import sanitize
 
     rust = pytest.importorskip("markdown_it_pyrs").MarkdownIt("commonmark").enable_many(
         ["table", "strikethrough", "footnote"])

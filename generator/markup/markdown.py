@@ -11,7 +11,7 @@ import nh3
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from generator.render import highlight, limits
+from generator.markup import highlight, limits
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’.-][A-Za-z0-9\u00c0-\u024f]+)*")
@@ -90,7 +90,7 @@ _CONVERT = _converter()
 
 
 def to_html(body: str) -> str:
-    """Markdown BODY → raw HTML, within the bounds of generator.render.limits."""
+    """Markdown BODY → raw HTML, within the bounds of generator.markup.limits."""
     body = limits.flatten(body)
     if limits.many_references(body):
         return _python_converter()(body)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from generator import confine
+from generator import confine, outdir
 from generator.config import SiteConfig, override, require_content
 from generator.errors import ArticleCrash, FrontMatterError, GeneratorError
+from generator.incremental import contexts, manifest, patch
+from generator.incremental.decide import Full, Patch, Unchanged, decide
 from generator.model import pages
 from generator.model.load import scan
 from generator.model.site import load_site
-from generator.model.cache import LastBuild, PageDigests
 from generator.pool import can_fork, workers
 from generator.render import fingerprint
 from generator.render.env import make_env
@@ -22,6 +24,7 @@ from generator.report import ExitStatus
 
 PROGRESS_FROM = 2000
 """Outputs from which a progress bar is shown on a terminal."""
+SEARCH_MANIFEST = "search/manifest.json"
 
 
 @dataclass
@@ -57,16 +60,6 @@ class BuildResult:
         return text + f" in {self.seconds:.2f} s"
 
 
-def _reuse(written: int, unchanged: int, articles: int, problems: list[tuple], started: float,
-           stream: IO[str], mode: str) -> BuildResult:
-    """The result of a build that kept (or patched) the previous output."""
-    errors = [FrontMatterError(*p) for p in problems]
-    for problem in errors:
-        print(f"error: {problem}", file=stream)
-    return BuildResult(written, unchanged, articles, errors, time.perf_counter() - started,
-                       {"load": 0.0, "plan": 0.0, "write": 0.0}, mode)
-
-
 def _bar(**options: Any) -> Any:
     """A tqdm progress bar (imported here: builds that reuse the output need none)."""
     from tqdm import tqdm
@@ -79,9 +72,10 @@ def _bar(**options: Any) -> Any:
 
 def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
           progress: bool | None = None, stream: IO[str] = sys.stderr) -> BuildResult:
-    """Build CFG's site into cfg.output_path; GeneratorError means nothing was swapped in."""
-    from generator import outdir, outputs, patch, writer
+    """Build CFG's site into cfg.output_path; GeneratorError means nothing was swapped in.
 
+    decide (from the one manifest of the last build) → load → plan → write → record.
+    """
     started = time.perf_counter()
     require_content(cfg)
     if drafts is not None:
@@ -94,48 +88,87 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
                                      cfg.site_dir):
         print(f"warning: {note}", file=stream)
     inputs = fingerprint.input_stamps(cfg, theme, scanned)
-    last = LastBuild(cfg)
     outdir.recover(cfg.output_path)
-    held = outdir.read_token(cfg.output_path)  # which build the output holds
-    saved = None if clean else last.load(key, held)
-    if saved is not None and saved["inputs"] == inputs:  # the output is what this input gives
-        return _reuse(0, saved["files"], saved["articles"], saved["problems"], started, stream,
-                      "unchanged")
-    if saved is not None:
-        patched = patch.try_patch(cfg, env, key, saved, inputs)
+    last = manifest.load(cfg)
+    decision = decide(last, key, outdir.read_token(cfg.output_path), inputs, clean)
+    made: Made | None = None
+    if isinstance(decision, Unchanged) and last is not None:
+        made = Made(0, last.files, last, "unchanged", record=False)
+    elif isinstance(decision, Patch) and last is not None:
+        patched = patch.apply(cfg, env, last, decision.changed, inputs)
         if patched is not None:
-            return _reuse(patched.written, patched.unchanged, patched.articles, saved["problems"],
-                          started, stream, "patch")
-    site, problems = load_site(cfg, cached=True, clean=clean, scanned=scanned)
-    loaded = time.perf_counter()
+            made = Made(patched.written, patched.unchanged, patched.state, "patch")
+    if made is None:
+        reuse = not isinstance(decision, Full) or decision.reuse
+        made = _full(cfg, env, scanned, key, inputs, last if reuse else None, clean,
+                     progress, stream)
+    if made.record:
+        manifest.save(cfg, made.state)
+    problems = (made.problems if made.problems is not None
+                else [FrontMatterError(*p) for p in made.state.problems])
     for problem in problems:
         print(f"error: {problem}", file=stream)
+    return BuildResult(made.written, made.unchanged, made.state.articles, problems,
+                       time.perf_counter() - started,
+                       made.phases or {"load": 0.0, "plan": 0.0, "write": 0.0}, made.mode)
+
+
+@dataclass
+class Made:
+    """What the chosen path did, and the manifest of the output it leaves."""
+
+    written: int
+    unchanged: int
+    state: manifest.Manifest
+    mode: str
+    record: bool = True
+    problems: list[GeneratorError] | None = None
+    """This build's problems (None: those of the output it kept, in its manifest)."""
+    phases: dict[str, float] = field(default_factory=dict)
+
+
+def _full(cfg: SiteConfig, env: Any, scanned: Any, key: str, inputs: dict,
+          last: manifest.Manifest | None, clean: bool, progress: bool | None,
+          stream: IO[str]) -> Made:
+    """Load the whole site, plan every output and write them (linking the pages LAST says are
+    unchanged from the output; CLEAN: no cached entry either)."""
+    from generator import outputs, writer
+
+    started = time.perf_counter()
+    site, problems = load_site(cfg, cached=True, clean=clean, scanned=scanned)
+    loaded = time.perf_counter()
     planned = [o for plan in outputs.ALL for o in plan(site, cfg)]
-    store = PageDigests(cfg, key)
-    known = {} if clean else store.load(held)
     writer.compile_templates(env, {o.template for o in planned if o.template})
     planned_at = time.perf_counter()
     show = progress if progress is not None else (len(planned) >= PROGRESS_FROM
                                                   and stream.isatty())
-    contexts = patch.RecipeStore(cfg)
+    saving = contexts.prepare(manifest.folder(cfg))
     with _bar(total=len(planned), file=stream, disable=not show, unit="file", leave=False) as bar:
         result = writer.write(planned, env, cfg.output_path,
                               jobs=workers() if can_fork() else 1,
-                              protected=[cfg.site_dir, cfg.content_path], known=known,
-                              contexts=contexts.prepare(), budget=cfg.timeout,
-                              tick=bar.update)
-    for problem in result.problems:
-        print(f"error: {problem}", file=stream)
+                              protected=[cfg.site_dir, cfg.content_path],
+                              known=last.digests if last is not None else {},
+                              contexts=saving, budget=cfg.timeout, tick=bar.update)
     problems = problems + result.problems
-    token = outdir.token(result.digests)
-    store.save(token, result.digests)
-    contexts.save_index(patch.Index(key, token, result.saved,
-                                    {e.key: patch.shape(e) for e in site.entries}))
-    if not any(isinstance(p, ArticleCrash) for p in problems):  # else the next build retries
-        last.save(key=key, token=token, inputs=inputs, files=len(planned),
-                  articles=len(site.entries),
-                  problems=[(p.message, p.path, p.line, p.hint) for p in problems])
+    state = manifest.Manifest(
+        key=key, token=outdir.token(result.digests), inputs=inputs, digests=result.digests,
+        shapes={e.key: manifest.shape(e) for e in site.entries},
+        saved=result.saved if saving is not None else None,
+        contexts=saving.name if saving is not None else None,
+        search=_search_state(planned), files=len(planned), articles=len(site.entries),
+        problems=[(p.message, p.path, p.line, p.hint) for p in problems],
+        complete=not any(isinstance(p, ArticleCrash) for p in problems))
     done = time.perf_counter()
-    return BuildResult(result.written, result.unchanged, len(site.entries), problems,
-                       done - started, {"load": loaded - started, "plan": planned_at - loaded,
-                                        "write": done - planned_at})
+    return Made(result.written, result.unchanged, state, "full", problems=problems,
+                phases={"load": loaded - started, "plan": planned_at - loaded,
+                        "write": done - planned_at})
+
+
+def _search_state(planned: list[Any]) -> dict | None:
+    """The segments of the search index among the PLANNED outputs (None with search off)."""
+    from generator.search import segments
+
+    for out in planned:
+        if out.path == SEARCH_MANIFEST and out.copy_of is not None:
+            return segments.read_manifest(Path(out.copy_of).parent)
+    return None

@@ -22,9 +22,15 @@ MARKER_TEXT = b"This folder is written by `wenji build` and replaced as a whole 
 
 
 def token(digests: dict[str, str]) -> str:
-    """Identifies one build's rendered pages (kept in the output's marker file)."""
+    """Identifies one build's rendered pages (kept in the output's marker file, and named by
+    the build's manifest: generator.incremental.manifest)."""
     joined = "\n".join(f"{path}\0{digests[path]}" for path in sorted(digests))
     return hashlib.sha1(joined.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def marker(build: str) -> bytes:
+    """The marker file's bytes for an output that holds the build whose token is BUILD."""
+    return MARKER_TEXT + f"build {build}\n".encode()
 
 
 def read_token(out_dir: Path) -> str | None:

@@ -16,8 +16,7 @@ import jinja2
 from generator import pool
 from generator.errors import ArticleCrash, GeneratorError, OutputCollisionError
 from generator.model import frontmatter
-from generator.outdir import (
-    MARKER, MARKER_TEXT, guard, recover, staging_dir, swap_in, token)
+from generator.outdir import MARKER, guard, marker, recover, staging_dir, swap_in, token
 from generator.outputs import Output
 from generator.render import env as render_env
 from generator.render import recipe
@@ -302,7 +301,7 @@ def write(outputs: Sequence[Output], env: jinja2.Environment, out_dir: Path, *,
         finally:
             if emitter.file is not None:
                 emitter.file.close()
-        (staging / MARKER).write_bytes(MARKER_TEXT + f"build {token(result.digests)}\n".encode())
+        (staging / MARKER).write_bytes(marker(token(result.digests)))
         swap_in(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -16,7 +16,7 @@ class ArticleContext(Mapping):
     """What article.html is given: ENTRY, its neighbours, related entries, tags and account.
 
     `title` and `extra` are read from the entry when asked for, so a saved context (see
-    generator.patch) stays right when only the entry itself changed.
+    generator.incremental.patch) stays right when only the entry itself changed.
     """
 
     KEYS = ("entry", "title", "newer", "older", "related", "tags", "account", "extra")

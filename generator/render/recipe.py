@@ -2,7 +2,7 @@
 
 A build keeps each rendered page's context this way, so that a later build in which only a few
 entries changed can render exactly the pages that show them, without loading the whole site
-(see generator.patch).
+(see generator.incremental.patch).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """A patched build's search index: one small delta segment instead of a new index.
 
-The output's search/manifest.json lists the segments (docs/search-format.md). A patch that
+The output's search/manifest.json lists the segments (docs/search-format.md); the build's
+manifest (generator.incremental.manifest) keeps the same list, which a patch starts from. A patch that
 changes K articles, none of them in URL, date, account or tags, writes one segment of those K
 documents under their old ids and a manifest that lists it last: O(K) bytes. Past MAX_DELTAS
 segments or MERGE_SHARE of the documents the deltas are merged into one; past MAX_RETIRED
@@ -33,21 +34,25 @@ def read_manifest(folder: Path) -> dict | None:
         manifest = json.loads((folder / "manifest.json").read_bytes())
     except (OSError, ValueError):
         return None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT \
-            or manifest.get("version") != VERSION:
-        return None
-    return manifest
+    return manifest if _usable(manifest) else None
 
 
-def delta_files(folder: Path, changed: Mapping[int, SearchDoc],
+def _usable(manifest: object) -> bool:
+    """Whether MANIFEST is one this code writes."""
+    return (isinstance(manifest, dict) and manifest.get("format") == FORMAT
+            and manifest.get("version") == VERSION)
+
+
+def delta_files(held: dict | None, changed: Mapping[int, SearchDoc],
                 current: Callable[[list[int]], dict[int, SearchDoc] | None]
-                ) -> dict[str, bytes] | None:
-    """The files (relative to FOLDER, the output's search/) that add CHANGED (by global id).
+                ) -> tuple[dict[str, bytes], dict] | None:
+    """The files (relative to the output's search/) that add CHANGED (by global id) to the
+    index whose manifest is HELD, and the new manifest (also among the files).
 
     CURRENT(ids) gives today's documents of earlier deltas when they are merged (None if it
     cannot). None: this change needs a full build (no index, or too much has changed).
     """
-    manifest = read_manifest(folder)
+    manifest = json.loads(manifest_bytes(held)) if _usable(held) else None  # a copy
     if manifest is None or not manifest["segments"] or \
             any(i < 0 or i >= manifest["docs"] for i in changed):
         return None
@@ -79,4 +84,4 @@ def delta_files(folder: Path, changed: Mapping[int, SearchDoc],
         manifest["retired"] = manifest.get("retired", 0) + len(deltas)
     out = {f"{name}/{path}": data for path, data in files.items()}
     out["manifest.json"] = manifest_bytes(manifest)
-    return out
+    return out, manifest

@@ -217,3 +217,26 @@ def test_interrupted_patch_is_rolled_back(tmp_path, monkeypatch):
     assert tree(cfg.output_path) == previous
     again = build(cfg)
     assert again.mode == "patch" and "改过的标题" in (cfg.output_path / "2018/10/index.html").read_text("utf-8")
+
+
+def test_state_files_of_earlier_versions_are_dropped(tmp_path):
+    """The first build after an upgrade: earlier versions' records are ignored and removed."""
+    from generator.incremental import manifest
+    from generator.model import sealed
+
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    cfg = load_config(root)
+    build(cfg)
+    (manifest.folder(cfg) / "manifest.pickle").unlink()  # as before the upgrade: none
+    old = [cache.place(cfg, "last").with_suffix(".pickle"),
+           cache.place(cfg, "pages").with_suffix(".pickle"),
+           cache.place(cfg, "pages") / "index.pickle"]
+    for path in old:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sealed.write_pickle(path, {"key": "old", "token": "old", "inputs": {}})
+    (cache.place(cfg, "pages") / "token").write_text("old", encoding="ascii")
+    result = build(cfg)
+    assert result.mode == "full" and result.problems == []
+    assert not any(path.exists() for path in old) and not cache.place(cfg, "pages").exists()
+    assert build(cfg).mode == "unchanged"

@@ -50,7 +50,7 @@ def plant(path: Path, pwned: Path) -> None:
         checksum = pickle.load(io.BytesIO(bytes(raw[len(bc_magic):])))
         code = compile(f"open({str(pwned)!r}, 'w')", "payload", "exec")
         path.write_bytes(bc_magic + pickle.dumps(checksum, 2) + marshal.dumps(code))
-    elif path.name != "token":
+    else:
         path.write_bytes(pickle.dumps(Payload(pwned)))
 
 
@@ -78,8 +78,8 @@ def expected(root: Path, tmp_path: Path) -> dict[str, bytes]:
 
 PLANTS = {
     "every file (a cloned site's cache)": lambda name: True,
-    "all but the last build's record (so the patch reads the rest)":
-        lambda name: not name.startswith("last-"),
+    "all but the last build's manifest (so the patch reads the rest)":
+        lambda name: not name.startswith("manifest"),
     "the saved page contexts only": lambda name: name.startswith("contexts-"),
     "the entries only": lambda name: name.startswith("entries-"),
     "the compiled templates only": lambda name: name.endswith(".cache"),
@@ -92,10 +92,10 @@ def test_a_planted_cache_file_never_runs(site, tmp_path, which, capsys):
     build(cfg)
     files = sorted(p for p in (site / cache.FOLDER).rglob("*") if p.is_file())
     names = {p.name.split("-")[0].split(".")[0] for p in files}
-    assert {"entries", "last", "pages", "index", "contexts", "token"} <= names
+    assert {"entries", "manifest", "contexts"} <= names
     assert any(p.suffix == ".cache" for p in files)
     pwned = tmp_path / "pwned"
-    planted = [p for p in files if PLANTS[which](p.name) and p.name != "token"]
+    planted = [p for p in files if PLANTS[which](p.name)]
     for path in planted:
         plant(path, pwned)
     assert planted

@@ -5,7 +5,7 @@ A site of 300 articles is built once; then, 20 times: an article is added, edite
 over the last build's duration (so kills land in start-up, loading, rendering, writing and the
 swap; every fourth delay counts from the moment it starts writing files, a short phase), and
 the output folder must be byte for byte the previous complete build (or, when the kill came
-after the atomic swap, the new one). A build that patches a few pages in place (generator.patch)
+after the atomic swap, the new one). A build that patches a few pages in place (generator.incremental)
 and is killed during its renames leaves a journal instead, and rolling it back must give the
 previous build exactly. Its worker processes must die with it. After every other
 kill the next build is killed too, on top of the leftovers; otherwise the next build runs to

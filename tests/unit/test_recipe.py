@@ -1,6 +1,6 @@
 """Saved page contexts: loading one and saving it again gives the same bytes and digest.
 
-Patching (generator.patch) renders a page from its saved context and compares the digest
+Patching (generator.incremental.patch) renders a page from its saved context and compares the digest
 with the one the full build recorded: an unchanged page must get the same digest, or the
 output's marker would differ from a clean build's.
 """

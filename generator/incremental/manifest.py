@@ -1,0 +1,95 @@
+"""The build state: one sealed manifest of what an output folder holds, written once per build.
+
+The manifest names the build key (settings, templates, code), the stamps of every input file,
+each page's context digest, each entry's shape, where the pages' contexts were saved, the
+search index's segments and the build's problems and counts. The output folder's marker holds
+one token (generator.outdir.token of the page digests); the manifest is only believed while
+the marker holds its token, so an output edited, replaced or deleted by hand is built again in
+full. Like every cache file it is sealed (generator.model.sealed): a planted one is ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.model import cache
+from generator.model.cache import Stamp
+from generator.model.entry import Entry
+from generator.render import recipe
+
+_OLD = ("last", "pages")
+"""Names of the state files earlier versions kept per output folder (removed when seen)."""
+
+
+def shape(entry: Entry) -> tuple:
+    """What decides where ENTRY is listed and linked: URL, date order, tags, account, draft."""
+    front = entry.front
+    return (entry.url, front.sort_key(), entry.day, tuple(front.tags), front.account, front.draft)
+
+
+@dataclass
+class Manifest:
+    """What the output folder holds, as the build that wrote it left it."""
+
+    key: str
+    """Digest of the settings, templates and code every page depends on."""
+    token: str
+    """The token in the output's marker file when it holds this build."""
+    inputs: dict[str, Stamp]
+    """Stamp of every file the build read besides templates (see fingerprint.input_stamps)."""
+    digests: dict[str, str]
+    """Output path → digest of its template and context."""
+    shapes: dict[str, tuple] = field(default_factory=dict)
+    """Entry key → shape (see shape()), in the site's order: a search document's id."""
+    saved: recipe.Saved | None = None
+    """Where each page's context was saved (None: not saved, e.g. a read-only site folder)."""
+    contexts: str | None = None
+    """The folder (under the state folder) holding those contexts."""
+    search: dict | None = None
+    """The search index's segments (what the output's search/manifest.json says)."""
+    problems: list[tuple] = field(default_factory=list)
+    """(message, path, line, hint) of each article or page left out."""
+    files: int = 0
+    articles: int = 0
+    complete: bool = True
+    """False when a page's renderer crashed: the next build tries again in full."""
+
+    def patched(self, **changes: Any) -> "Manifest":
+        return dataclasses.replace(self, **changes)
+
+
+def folder(cfg: Any) -> Path:
+    """The state folder of cfg's output folder (manifest and saved contexts)."""
+    return cache.place(cfg, "state")
+
+
+def load(cfg: Any) -> Manifest | None:
+    """The manifest of cfg's output folder, if one this user's Wenji wrote is there."""
+    found = cache.read_pickle(folder(cfg) / "manifest.pickle")
+    return found if isinstance(found, Manifest) else None
+
+
+def save(cfg: Any, manifest: Manifest) -> None:
+    """Replace the manifest (atomically), then drop saved contexts it no longer names and the
+    state files of earlier versions; silently skipped where the site folder is read-only."""
+    where = folder(cfg)
+    try:
+        cache.write_pickle(where / "manifest.pickle", manifest)
+    except OSError:
+        return
+    for item in where.iterdir():
+        if item.is_dir() and item.name != manifest.contexts:
+            shutil.rmtree(item, ignore_errors=True)
+    forget_old(cfg)
+
+
+def forget_old(cfg: Any) -> None:
+    """Remove the state files earlier versions kept for cfg's output folder."""
+    for name in _OLD:
+        old = cache.place(cfg, name)
+        shutil.rmtree(old, ignore_errors=True)
+        old.with_suffix(".pickle").unlink(missing_ok=True)

@@ -9,11 +9,11 @@ import json
 import os
 import shutil
 import signal
-import threading
 import time
 from pathlib import Path
 from typing import Sequence
 
+from generator import pool
 from generator.errors import GeneratorError
 
 MARKER = ".wenji-output"
@@ -154,7 +154,7 @@ def discard(folder: Path, out_dir: Path) -> None:
     """
     trash = out_dir.parent / f"{_TRASH}{out_dir.name}-{os.getpid()}-{time.monotonic_ns()}"
     os.rename(folder, trash)
-    if not (hasattr(os, "fork") and threading.active_count() == 1):
+    if not pool.fork_safe():
         _empty_trash(out_dir)
         return
     child = os.fork()

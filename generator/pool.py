@@ -65,6 +65,16 @@ def die_with_parent() -> None:
         pass
 
 
+def release_free_memory() -> None:
+    """Give the memory of freed objects back to the system (glibc keeps it otherwise)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (AttributeError, OSError):
+        pass
+
+
 def workers() -> int:
     """How many processes to use (the CPUs this process may run on)."""
     try:

@@ -9,6 +9,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import pool
 from generator.markup import markdown
 from generator.model.article import FrontMatter
 
@@ -98,17 +99,7 @@ def pool_bodies(entries: list[Entry]) -> None:
         n = len(e.packed_html)
         e.packed_html = view[at:at + n]
         at += n
-    _release_free_memory()
-
-
-def _release_free_memory() -> None:
-    """Give the memory of freed objects back to the system (glibc keeps it otherwise)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).malloc_trim(0)
-    except (AttributeError, OSError):
-        pass
+    pool.release_free_memory()
 
 
 _PLAIN = b"\x00"  # first byte of a body kept uncompressed (a zlib stream starts with 0x78)

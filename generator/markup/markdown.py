@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 import html as htmllib
 import re
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import nh3
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-from generator.markup import highlight, limits
+from generator.markup import headings, highlight, limits
+from generator.markup.headings import Heading
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’.-][A-Za-z0-9\u00c0-\u024f]+)*")
@@ -122,16 +123,39 @@ def sanitized_text(html: str) -> str:
     return htmllib.unescape(_SERIALIZED_TAG.sub("", html))
 
 
+class Rendered(NamedTuple):
+    """A Markdown body rendered: sanitized HTML (h2–h4 with ids), plain text, its headings."""
+
+    html: str
+    text: str
+    headings: tuple[Heading, ...]
+    """The h2–h4, each with its id and where its text starts in TEXT."""
+
+
+def rendered(body: str) -> Rendered:
+    """Render a Markdown BODY."""
+    html, marked, found = headings.anchor(sanitize(to_html(body)))
+    text, placed = headings.locate(_raw_text(marked), found, _tidy)
+    return Rendered(highlight.code_blocks(html), text, placed)
+
+
 def render(body: str) -> tuple[str, str]:
     """Render a Markdown BODY into (sanitized HTML, plain text)."""
-    html = sanitize(to_html(body))
-    return highlight.code_blocks(html), plain_text(html)
+    html, text, _ = rendered(body)
+    return html, text
+
+
+def _raw_text(html: str) -> str:
+    return sanitized_text(html.replace("↩︎", ""))
+
+
+def _tidy(text: str) -> str:
+    return _LINE_BREAKS.sub("\n", text)
 
 
 def plain_text(html: str) -> str:
     """The readable text of sanitized body HTML, one line per block or source line."""
-    text = sanitized_text(html.replace("↩︎", ""))
-    return _LINE_BREAKS.sub("\n", text).strip()
+    return _tidy(_raw_text(html)).strip()
 
 
 def word_count(text: str) -> int:

@@ -22,8 +22,8 @@ from generator.model.sealed import read_pickle, write_pickle  # the API of every
 FOLDER = ".wenji-cache"
 """Cache folder inside the site folder (safe to delete at any time)."""
 _SOURCES = ("model/article.py", "model/frontmatter.py", "model/frontmatter_plain.py",
-            "model/entry.py", "model/load.py", "markup/markdown.py", "urls.py",
-            "model/cache.py")
+            "model/entry.py", "model/load.py", "markup/markdown.py", "markup/headings.py",
+            "urls.py", "model/cache.py")
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "nh3", "PyYAML")
 
 Stamp = tuple[int, int, int]

@@ -150,10 +150,7 @@ def _describe(exc: Exception) -> str:
 def _make_entry(article: Article, raw: bytes, path: Path, pattern: str, per_minute: int,
                 keep_text: bool, squeeze: bool) -> Entry:
     article.path = path
-    if len(article.body) > limits.MAX_BODY_CHARS:
-        raise GeneratorError(f"the body is {len(article.body):,} characters long; the limit is "
-                             f"{limits.MAX_BODY_CHARS:,}", path, article.body_line,
-                             hint="split the article into parts")
+    limits.check(article.body, path, article.body_line)
     # written by hand or by an older Wenji: no reader-session value reaches a page or feed
     article.front = front = session.scrub_fields(article.front)
     article.body = session.scrub_text(article.body)

@@ -14,7 +14,7 @@ from typing import Any
 
 from generator import urls
 from generator.errors import FrontMatterError, GeneratorError
-from generator.markup import markdown, media
+from generator.markup import limits, markdown, media
 from generator.model import frontmatter
 from generator.model.article import Article
 
@@ -63,6 +63,7 @@ def _read(path: Path) -> tuple[Article, str, int, bool, dict[str, Any]]:
 def load_page(path: Path) -> Standalone:
     """Read and render one standalone page."""
     article, url, weight, menu, extra = _read(path)
+    limits.check(article.body, path, article.body_line)
     html, _ = markdown.render(article.body)
     return Standalone(article.front.title, url, media.relocate(html, url), weight, menu,
                       str(path), extra)

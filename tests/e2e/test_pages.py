@@ -85,6 +85,9 @@ def test_a_page_that_would_overwrite_another_is_named(site):
 
 def test_a_bad_page_is_reported_and_the_rest_builds(site):
     (site / "content" / "pages" / "bad.md").write_text("---\ntitle: [\n---\nx\n", encoding="utf-8")
+    (site / "content" / "pages" / "deep.md").write_text(
+        "---\ntitle: 深\n---\n\n" + "<div>" * 100_000 + "\n", encoding="utf-8")
     code, err = build(site)
     assert code == 1 and "pages/bad.md:3: YAML error" in err
+    assert "pages/deep.md:5: raw HTML here nests more than 5,000 elements deep" in err
     assert (site / "public" / "about" / "index.html").is_file()

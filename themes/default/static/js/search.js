@@ -1,7 +1,7 @@
 /* Wenji search page: queries the sharded index under search/ (format: docs/search-format.md).
  *
  * Plain JavaScript, no dependencies. The tokenizer, the postings decoder and the ranking below
- * must stay in step with generator/search/tokenizer.py and generator/search/query.py; both are
+ * must stay in step with generator/search/tokenizer.py and tests/search_reference.py; both are
  * checked against the same table of cases. Data is only ever put into the page as text nodes.
  */
 (function () {

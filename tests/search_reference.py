@@ -1,6 +1,7 @@
 """Reference query engine over the index files (the algorithm search.js runs in the browser).
 
-Used by the tests and the benchmark to check the index against a plain substring scan.
+Used by the tests and the benchmark to check the index against a plain substring scan; not
+part of the package (the site's search runs in the browser).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ full. Like every cache file it is sealed (generator.model.sealed): a planted one
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,9 @@ from generator.model.cache import Stamp
 from generator.model.entry import Entry
 from generator.render import recipe
 
+_PAGES = ("digests", "shapes", "saved")
+"""The fields kept pickled apart inside the manifest, unpickled when first asked for (a
+build that finds nothing changed reads only the stamps)."""
 _OLD = ("last", "pages")
 """Names of the state files earlier versions kept per output folder (removed when seen)."""
 
@@ -43,9 +47,9 @@ class Manifest:
     """Stamp of every file the build read besides templates (see fingerprint.input_stamps)."""
     digests: dict[str, str]
     """Output path → digest of its template and context."""
-    shapes: dict[str, tuple] = field(default_factory=dict)
+    shapes: dict[str, tuple]
     """Entry key → shape (see shape()), in the site's order: a search document's id."""
-    saved: recipe.Saved | None = None
+    saved: recipe.Saved | None
     """Where each page's context was saved (None: not saved, e.g. a read-only site folder)."""
     contexts: str | None = None
     """The folder (under the state folder) holding those contexts."""
@@ -60,6 +64,22 @@ class Manifest:
 
     def patched(self, **changes: Any) -> "Manifest":
         return dataclasses.replace(self, **changes)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        if all(name in state for name in _PAGES):
+            pages = tuple(state.pop(name) for name in _PAGES)
+            state["_pages"] = pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL)
+        return state
+
+    def __getattr__(self, name: str) -> Any:
+        """Unpickle the _PAGES fields when one is first asked for."""
+        pages = self.__dict__.get("_pages")
+        if name not in _PAGES or pages is None:
+            raise AttributeError(name)
+        self.__dict__.update(zip(_PAGES, pickle.loads(pages)))
+        del self.__dict__["_pages"]
+        return self.__dict__[name]
 
 
 def folder(cfg: Any) -> Path:

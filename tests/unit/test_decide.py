@@ -15,7 +15,7 @@ INPUTS = {"content/2018-a.md": (10, 1, 1), "content/2019-b.md": (20, 2, 2),
 
 def record(**changes) -> Manifest:
     base = Manifest(key="k", token="t", inputs=dict(INPUTS), digests={"index.html": "d"},
-                    saved=Saved(), contexts="run-1")
+                    shapes={}, saved=Saved(), contexts="run-1")
     return base.patched(**changes)
 
 

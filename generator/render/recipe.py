@@ -13,7 +13,6 @@ import hashlib
 import hmac
 import io
 import pickle
-import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, NamedTuple
 
@@ -22,12 +21,22 @@ from generator.model.entry import Entry
 from generator.model.taxonomy import Term, TermView
 
 
-_LOOKUP = threading.local()
-"""lookup.entry: key → Entry while loads() runs (unpickling calls _entry by name)."""
-
-
 def _entry(key: str) -> Entry:
-    return _LOOKUP.entry(key)
+    """What a saved context names for each entry it holds; loads() gives its own lookup."""
+    raise RuntimeError("a saved context is read with recipe.loads()")
+
+
+class _Loader(pickle.Unpickler):
+    """Unpickles a saved context, with ENTRY(key) for each entry it holds."""
+
+    def __init__(self, data: bytes, entry: Callable[[str], Entry]):
+        super().__init__(io.BytesIO(data))
+        self.entry = entry
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ and name == "_entry":
+            return self.entry
+        return super().find_class(module, name)
 
 
 class Record(NamedTuple):
@@ -75,11 +84,7 @@ def record(template: str, context: Mapping[str, Any]) -> Record:
 
 def loads(data: bytes, entry: Callable[[str], Entry]) -> Any:
     """The context DATA holds, with ENTRY(key) for each entry."""
-    _LOOKUP.entry = entry
-    try:
-        return pickle.loads(data)
-    finally:
-        del _LOOKUP.entry
+    return _Loader(data, entry).load()
 
 
 def entry_keys(data: bytes) -> set[str]:

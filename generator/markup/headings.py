@@ -11,6 +11,7 @@ with nothing left is `section`.
 from __future__ import annotations
 
 import html as htmllib
+import json
 import re
 import unicodedata
 from typing import Callable, NamedTuple
@@ -48,7 +49,7 @@ class Heading(NamedTuple):
 def slug(text: str) -> str:
     """The id of a heading whose text is TEXT, before duplicates are told apart."""
     out = []
-    for ch in text.strip().lower():
+    for ch in unicodedata.normalize("NFC", text).strip().lower():
         if ch.isspace():
             out.append("-")
         elif ch in "-_" or unicodedata.category(ch)[0] in "LNM":
@@ -128,3 +129,16 @@ def locate(marked: str, headings: list[Heading],
         at += len(part)
         out.append(h._replace(at=min(max(at - lead, 0), len(text))))
     return text, tuple(out)
+
+
+def pack(headings: tuple[Heading, ...]) -> bytes:
+    """HEADINGS as compact bytes (b"" for none): an entry keeps them so, one object."""
+    if not headings:
+        return b""
+    return json.dumps([[h.at, h.id, h.text] for h in headings], ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def unpack(data: bytes) -> tuple[Heading, ...]:
+    """The headings that pack() made DATA of."""
+    return tuple(Heading(text, id_, at) for at, id_, text in json.loads(data)) if data else ()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from generator import pool
 from generator.markup import markdown
+from generator.markup.headings import Heading, unpack as unpack_headings
 from generator.model.article import FrontMatter
 
 
@@ -43,6 +44,9 @@ class Entry:
     """The calendar day of front.date."""
     key: str = ""
     """The file's path relative to the content folder (names the entry in the build cache)."""
+    packed_headings: bytes = b""
+    """The body's h2–h4 with their ids and places in the text (headings.pack; b"" without
+    a search index)."""
 
     @property
     def title(self) -> str:
@@ -59,6 +63,11 @@ class Entry:
         if self.packed_text is None:
             return markdown.plain_text(self.html)
         return unpack(self.packed_text)
+
+    @property
+    def headings(self) -> tuple[Heading, ...]:
+        """The body's h2–h4: text, id and where the text starts in self.text."""
+        return unpack_headings(self.packed_headings)
 
     @property
     def source_path(self) -> Path:

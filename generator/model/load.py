@@ -17,7 +17,7 @@ from typing import Any
 from generator import confine, encoding, pool, urls
 from generator.config import SiteConfig
 from generator.errors import FrontMatterError, GeneratorError
-from generator.markup import limits, markdown, media
+from generator.markup import headings, limits, markdown, media
 from generator.meta import session
 from generator.model import cache, frontmatter, pages
 from generator.model.article import Article, FrontMatter
@@ -155,7 +155,7 @@ def _make_entry(article: Article, raw: bytes, path: Path, pattern: str, per_minu
     article.front = front = session.scrub_fields(article.front)
     article.body = session.scrub_text(article.body)
     slug = derive_slug(front, path)
-    html, plain = markdown.render(article.body)
+    html, plain, heads = markdown.rendered(article.body)
     words = markdown.word_count(plain)
     summary = front.summary or _SPACE.sub(" ", plain[: SUMMARY_CHARS * 2]).strip()[:SUMMARY_CHARS]
     url = urls.article_url(pattern, slug, front.day)
@@ -163,7 +163,8 @@ def _make_entry(article: Article, raw: bytes, path: Path, pattern: str, per_minu
     digest = hashlib.sha1(raw + b"\0" + url.encode("utf-8")).hexdigest()
     text = pack(plain, squeeze) if keep_text else None
     return Entry(front, slug, url, text, pack(html, squeeze), str(path), words,
-                 markdown.reading_minutes(words, per_minute), summary, digest, front.day)
+                 markdown.reading_minutes(words, per_minute), summary, digest, front.day,
+                 packed_headings=headings.pack(heads) if keep_text else b"")
 
 
 def _load_one(source: Source, pattern: str, per_minute: int, keep_text: bool, squeeze: bool,

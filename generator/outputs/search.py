@@ -25,7 +25,8 @@ def search_doc(entry: Entry) -> SearchDoc:
     front = entry.front
     return SearchDoc(title=front.title, url=urls.encode(entry.url), text=entry.text,
                      date=entry.day.isoformat() if entry.day else None,
-                     account=front.account or None, tags=tuple(front.tags))
+                     account=front.account or None, tags=tuple(front.tags),
+                     headings=entry.headings)
 
 
 def _remove(folder: str, owner: int) -> None:

@@ -111,6 +111,7 @@ MESSAGES: dict[str, tuple[Text, Text, Text]] = {
     "s_count_sep": ("，", "，", ", "),
     "s_untitled": ("（无标题）", "（無標題）", "(untitled)"),
     "s_excerpt_failed": ("（摘要加载失败）", "（摘要載入失敗）", "(excerpt could not be loaded)"),
+    "s_sections": ("文中的相关小节", "文中的相關小節", "Matching sections"),
     "s_date": ("{y}年{month}{d}日", "{y}年{month}{d}日", "{month} {d}, {y}"),
     "s_months": (" ".join(f"{m}月" for m in range(1, 13)), " ".join(f"{m}月" for m in range(1, 13)),
                  "January February March April May June July August September October "

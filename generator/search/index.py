@@ -54,6 +54,22 @@ class SearchDoc:
     """YYYY-MM-DD (the day in China time), None for undated articles."""
     account: str | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
+    headings: tuple[tuple[str, str, int], ...] = ()
+    """The body's h2–h4: (text, id, where the text starts in `text`, in code points)."""
+
+
+def heading_rows(doc: SearchDoc, body: str) -> list[list]:
+    """[[text, id, start], …] of DOC's headings, start in UTF-16 code units of BODY (its
+    normalized text), as the metadata row's "h" holds them."""
+    out: list[list] = []
+    at = units = 0
+    same = body == doc.text  # NFC changed nothing (the usual case)
+    for text, id_, start in doc.headings:
+        part = doc.text[at:start]
+        units += tokenizer.units(part if same else tokenizer.normalize(part))
+        at = start
+        out.append([tokenizer.normalize(text), id_, units])
+    return out
 
 
 def length_code(n: int) -> int:
@@ -116,7 +132,8 @@ def write_segment(docs: Sequence[SearchDoc], ids: Sequence[int], sink: Sink, wor
     places = _write_texts(sink, bodies, text_bytes)
     for n, start in enumerate(range(0, len(docs), chunk)):
         rows = [{"t": d.title, "u": d.url, "d": d.date, "a": d.account, "g": list(d.tags),
-                 "x": list(places[i])} for i, d in enumerate(docs[start:start + chunk], start)]
+                 "x": list(places[i]), **({"h": heading_rows(d, bodies[i])} if d.headings else {})}
+                for i, d in enumerate(docs[start:start + chunk], start)]
         sink(f"d/{n}.json.gz", gzip_json({"docs": rows}))
     codes = "".join(LENGTH_ALPHABET[length_code(tokenizer.units(b))] for b in bodies)
     sink("lengths.json.gz", gzip_json({"q": codes}))

@@ -389,7 +389,7 @@
   var api = {
     fold: fold, foldNormalized: foldNormalized, lowerEach: lowerEach, terms: terms, keyOf: keyOf,
     shardOf: shardOf, cover: cover, varints: varints, order: order, findRanges: findRanges,
-    appendMarked: appendMarked, Index: Index
+    appendMarked: appendMarked, Index: Index, sections: sections
   };
   window.WenjiSearch = api;
 
@@ -397,13 +397,26 @@
 
   /* ------------------------------------------------- article page: highlight */
 
-  var HIGHLIGHT = "#h=";
+  var HIGHLIGHT = "#h=", HIGHLIGHT_PARAM = "h";
 
-  /* On an article reached from a result (#h=<query>), mark the query's terms in the body. */
+  function decoded(s) {
+    try { return decodeURIComponent(s); } catch (err) { return ""; }
+  }
+
+  /* The query an article was reached with: #h=<query> from a result, ?h=<query>#<heading id>
+   * from a sub-result (the fragment then names the heading, which the browser scrolls to). */
+  function arrivedWith() {
+    if (location.hash.indexOf(HIGHLIGHT) === 0) return { q: decoded(location.hash.slice(HIGHLIGHT.length)) };
+    var q = new URLSearchParams(location.search).get(HIGHLIGHT_PARAM) || "";
+    var target = location.hash.length > 1 && document.getElementById(decoded(location.hash.slice(1)));
+    return { q: q, target: target || null };
+  }
+
+  /* On an article reached from a result, mark the query's terms in the title and body. */
   function highlightArticle() {
     var body = document.querySelector(".article-body"), title = document.getElementById("article-title");
-    if (!body || location.hash.indexOf(HIGHLIGHT) !== 0) return;
-    var ts = terms(decodeURIComponent(location.hash.slice(HIGHLIGHT.length)));
+    if (!body) return;
+    var arrived = arrivedWith(), ts = terms(arrived.q);
     if (!ts.length) return;
     var first = null;
     [title, body].forEach(function (root) {
@@ -427,7 +440,7 @@
         node.parentNode.replaceChild(frag, node);
       });
     });
-    if (first) first.scrollIntoView({ block: "center" });
+    if (first && !arrived.target) first.scrollIntoView({ block: "center" });
   }
 
   var PAGE = 10;
@@ -661,7 +674,10 @@
       }
       markTitle(holder, title, state.terms);
       fillMeta(it.meta, doc);
-      await fillExcerpt(it, doc);
+      var text = await fillExcerpt(it, doc);
+      if (no === runNo && doc.h && doc.h.length && target.origin === siteRoot.origin) {
+        fillSections(it, doc, text, target);
+      }
     } catch (err) {
       it.excerpt.textContent = tr("s_excerpt_failed");
     }
@@ -716,14 +732,16 @@
     el.tag.focus();
   }
 
-  var BEFORE = 40, WINDOW = 140, FIRST_READ = 1024;
+  var BEFORE = 40, WINDOW = 140, FIRST_READ = 1024, SECTIONS_READ = 65536;
 
   /* A window of the body around the first match: the body is read from its start, a small
-   * part first and the rest only when the match lies further on. */
+   * part first and the rest only when the match lies further on (an article with headings is
+   * read whole, up to SECTIONS_READ units, for its sub-results). The text read is returned. */
   async function fillExcerpt(it, doc) {
     var x = doc.x, seg = index.seg[it.hit.doc];
-    if (!x[2]) return;  // an empty body
-    var head = Math.min(x[2], FIRST_READ), text = await index.units(seg, x[0], x[1], x[1] + head);
+    if (!x[2]) return "";  // an empty body
+    var head = Math.min(x[2], doc.h && doc.h.length ? SECTIONS_READ : FIRST_READ);
+    var text = await index.units(seg, x[0], x[1], x[1] + head);
     var anchor = firstMatch(foldNormalized(text));
     if (anchor < 0 && head < x[2]) {
       text += await index.units(seg, x[0], x[1] + head, x[1] + x[2]);
@@ -738,6 +756,59 @@
     if (from > 0) it.excerpt.appendChild(document.createTextNode("…"));
     appendMarked(it.excerpt, part, findRanges(foldNormalized(part), state.terms));
     if (to < x[2]) it.excerpt.appendChild(document.createTextNode("…"));
+    return text;
+  }
+
+  /* Sub-results: the sections (from one heading to the next) of TEXT in which the terms
+   * occur, the best SECTIONS of them in the article's order, each a link to its heading. */
+  var SECTIONS = 3, SECTION_BEFORE = 20, SECTION_WINDOW = 90;
+
+  function sections(text, heads, ts) {
+    var folded = foldNormalized(text), ranges = findRanges(folded, ts), found = [];
+    heads.forEach(function (h, i) {
+      var start = h[2], end = Math.min(i + 1 < heads.length ? heads[i + 1][2] : text.length, text.length);
+      if (start >= end) return;
+      var inside = ranges.filter(function (r) { return r[0] >= start && r[0] < end; });
+      if (!inside.length) return;
+      var part = folded.slice(start, end);
+      found.push({ n: i, text: h[0], id: h[1], start: start, end: end, hits: inside.length,
+                   terms: ts.filter(function (t) { return part.indexOf(t) >= 0; }).length });
+    });
+    return found.sort(function (a, b) { return b.terms - a.terms || b.hits - a.hits || a.n - b.n; })
+      .slice(0, SECTIONS).sort(function (a, b) { return a.n - b.n; });
+  }
+
+  function fillSections(it, doc, text, target) {
+    var found = sections(text, doc.h, state.terms);
+    if (!found.length) return;
+    var list = document.createElement("ul");
+    list.className = "search-subs";
+    list.setAttribute("aria-label", tr("s_sections"));
+    found.forEach(function (sec) {
+      var li = document.createElement("li"), a = document.createElement("a"), p = document.createElement("p");
+      li.className = "search-sub";
+      var url = new URL(target.href);
+      url.search = "?" + HIGHLIGHT_PARAM + "=" + encodeURIComponent(state.q.trim());
+      url.hash = "#" + encodeURIComponent(sec.id);
+      a.href = url.href;
+      markTitle(a, sec.text, state.terms);
+      // the snippet: from the first match after the heading's own text (else its start)
+      var body = Math.min(sec.start + sec.text.length, sec.end);
+      while (body < sec.end && /\s/.test(text[body])) body++;
+      var ranges = findRanges(foldNormalized(text.slice(body, sec.end)), state.terms);
+      var from = body + (ranges.length ? Math.max(0, ranges[0][0] - SECTION_BEFORE) : 0);
+      var to = Math.min(sec.end, from + SECTION_WINDOW);
+      var part = text.slice(from, to);
+      if (/^[\uDC00-\uDFFF]/.test(part)) part = part.slice(1);
+      if (/[\uD800-\uDBFF]$/.test(part)) part = part.slice(0, -1);
+      p.className = "entry-summary";
+      if (from > body) p.appendChild(document.createTextNode("…"));
+      appendMarked(p, part, findRanges(foldNormalized(part), state.terms));
+      if (to < sec.end) p.appendChild(document.createTextNode("…"));
+      li.append(a, p);
+      list.appendChild(li);
+    });
+    it.li.appendChild(list);
   }
 
   function firstMatch(folded) {
@@ -752,7 +823,7 @@
   /* ----------------------------------------------------------------- keyboard */
 
   function resultLinks() {
-    return Array.prototype.slice.call(el.results.querySelectorAll(".entry-title a"));
+    return Array.prototype.slice.call(el.results.querySelectorAll(".entry-title a, .search-sub a"));
   }
 
   document.addEventListener("keydown", function (e) {

@@ -67,11 +67,10 @@ def anchor(html: str) -> tuple[str, str, list[Heading]]:
     HTML is what the sanitizer wrote: it has no heading ids of its own, and its other ids
     (footnotes) are kept clear of.
     """
-    if "<h" not in html or MARK in html:
+    if not ("<h2" in html or "<h3" in html or "<h4" in html) or MARK in html:
         return html, html, []
-    used = set(_ID.findall(html))
+    used = set(_ID.findall(html)) if ' id="' in html else set()
     found: list[Heading] = []
-    plain: list[str] = []
     marked: list[str] = []
     at = 0
     for m in _HEADING.finditer(html):
@@ -83,15 +82,14 @@ def anchor(html: str) -> tuple[str, str, list[Heading]]:
             name = f"{base}-{n}"
         used.add(name)
         found.append(Heading(text, name))
-        head = f'<h{m.group(1)} id="{htmllib.escape(name, quote=True)}"{m.group(2)}>'
-        plain.append(html[at:m.start()] + head + m.group(3))
-        marked.append(html[at:m.start()] + head + MARK + m.group(3))
-        at = m.start(3) + len(m.group(3))
+        marked.append(f'{html[at:m.start()]}<h{m.group(1)} id="{htmllib.escape(name, quote=True)}"'
+                      f'{m.group(2)}>{MARK}')
+        at = m.start(3)
     if not found:
         return html, html, []
-    plain.append(html[at:])
     marked.append(html[at:])
-    return "".join(plain), "".join(marked), found
+    with_marks = "".join(marked)
+    return with_marks.replace(MARK, ""), with_marks, found
 
 
 _MARKS_THEN_SPACE = re.compile(MARK + r"+\s+")
@@ -101,6 +99,18 @@ def _after_space(m: re.Match[str]) -> str:
     run = m.group()
     marks = len(run) - len(run.lstrip(MARK))
     return run[marks:] + MARK * marks
+
+
+def _space_after_a_mark(text: str) -> bool:
+    at = text.find(MARK)
+    while at >= 0:
+        at += 1
+        while text.startswith(MARK, at):
+            at += 1
+        if text[at:at + 1].isspace():
+            return True
+        at = text.find(MARK, at)
+    return False
 
 
 def locate(marked: str, headings: list[Heading],
@@ -113,11 +123,8 @@ def locate(marked: str, headings: list[Heading],
     of white space as in the unmarked text and the text comes out the same. No headings come
     back when a mark was lost (a heading inside a footnote mark, whose text is left out).
     """
-    while True:
-        moved = _MARKS_THEN_SPACE.sub(_after_space, marked)
-        if moved == marked:
-            break
-        marked = moved
+    while _space_after_a_mark(marked):
+        marked = _MARKS_THEN_SPACE.sub(_after_space, marked)
     parts = collapse(marked).split(MARK)
     whole = "".join(parts)
     lead = len(whole) - len(whole.lstrip())

@@ -258,8 +258,9 @@ def _fetch_images(item: Converted, row: Row, images: "imagefetch.Fetcher") -> No
 
 
 def _place(item: Converted, row: Row, into: Path, known: _Known, seen: dict[str, str],
-           force: bool, dry_run: bool, images: "imagefetch.Fetcher | None" = None) -> None:
-    """Decide the outcome for one cleaned article and write it unless told not to."""
+           force: bool, dry_run: bool, images: "imagefetch.Fetcher | None" = None) -> str | None:
+    """Decide the outcome for one cleaned article and write it unless told not to; the text the
+    target held before (None when there was none, or when the article is not placed)."""
     assert item.article is not None and item.filename
     name = item.filename
     target = known.by_name.get(name, into / name)
@@ -268,7 +269,7 @@ def _place(item: Converted, row: Row, into: Path, known: _Known, seen: dict[str,
     if name in seen:
         row.outcome, row.duplicate_of, row.output = Outcome.DUPLICATE, seen[name], None
         row.reason = "same article as another input"
-        return
+        return None
     earlier = None if target.exists() else _earlier_copy(item, known, seen)
     keys = _dup_keys(item.article)
     for key in keys if earlier is None else ():
@@ -276,7 +277,7 @@ def _place(item: Converted, row: Row, into: Path, known: _Known, seen: dict[str,
         if other and other != rel:
             row.outcome, row.duplicate_of, row.output = Outcome.DUPLICATE, other, None
             row.reason = "same content" if key.startswith("body:") else "same title, account and day"
-            return
+            return None
     seen[name] = rel
     for key in keys:
         seen.setdefault(key, rel)
@@ -284,14 +285,14 @@ def _place(item: Converted, row: Row, into: Path, known: _Known, seen: dict[str,
     old = target.read_text(encoding="utf-8", errors="replace") if target.exists() else None
     if old is not None and not force and frontmatter.is_hand_edited(old):
         row.outcome, row.reason = Outcome.KEPT, "edited since import; --force overwrites"
-        return  # before any download (a hand-edited file never equals an imported text)
+        return None  # before any download (a hand-edited file never equals an imported text)
     if images is not None:
         _fetch_images(item, row, images)
     text = frontmatter.dump(item.article)
     if old is not None:
         if old == text:
             row.outcome = Outcome.UNCHANGED
-            return
+            return old
         row.outcome = Outcome.UPDATED
     else:
         row.outcome = Outcome.IMPORTED
@@ -302,6 +303,7 @@ def _place(item: Converted, row: Row, into: Path, known: _Known, seen: dict[str,
         _write(target, text)
         if earlier is not None:
             earlier.unlink()
+    return old
 
 
 def _convert_all(inputs: Iterable[Input],
@@ -351,10 +353,13 @@ def ingest(cfg: SiteConfig, srcs: list[str], *, into: Path | None = None, fmt: s
            stream: IO[str] = sys.stderr, exclude: Sequence[str] = ()) -> ImportReport:
     """Import every article found in SRCS into INTO (default: the site's content folder).
 
-    Every input is read and cleaned first (summaries that open with a paragraph several
-    articles of the import share are then taken again from each article's own text, automatic
-    tags are chosen across the import), then files are written; inputs matching an EXCLUDE
-    glob are reported as excluded and not read."""
+    Each article is written as soon as its input is read and cleaned; only a small record of it
+    is kept, so that memory does not grow with the import. Two rules look at the whole import:
+    a summary that opens with a paragraph several articles share (a course trailer) is taken
+    again from the article's own text, once every input is read, by rewriting the few files
+    concerned (`_Written`); automatic tags are chosen across the import, so with them (and with
+    --dry-run, which has no files to come back to) the articles are held until every input is
+    read. Inputs matching an EXCLUDE glob are reported as excluded and not read."""
     from tqdm import tqdm
 
     into = Path(into) if into else cfg.content_path
@@ -370,40 +375,105 @@ def ingest(cfg: SiteConfig, srcs: list[str], *, into: Path | None = None, fmt: s
     seen: dict[str, str] = {}
     inputs = list(iter_inputs(srcs, stdin, exclude))
     show = progress if progress is not None else (len(inputs) >= 20 and stream.isatty())
-    converted = list(_convert_all(tqdm(inputs, disable=not show, file=stream, unit="file",
-                                       leave=False), fmt, cfg, report, stream))
-    _resummarize([i for _, items in converted for i in items if _writable(i)])
-    if n_auto > 0:
-        _add_auto_tags([i for _, items in converted for i in items if _writable(i)], n_auto)
-    for name, items in converted:
+    hold = dry_run or n_auto > 0
+    held: list[tuple[Converted, Row]] = []
+    written: list[_Written] = []
+    openings: dict[str, list[str]] = {}
+    for name, items in _convert_all(tqdm(inputs, disable=not show, file=stream, unit="file",
+                                         leave=False), fmt, cfg, report, stream):
         if not items:
             report.add(Row(name, Outcome.REJECTED, reason="no article found"))
         for item in items:
-            row = report.add(Row(name, Outcome.FAILED, record=item.raw.record,
-                                 warnings=list(item.raw.warnings)))
-            if item.error:
-                row.reason = item.error
-            elif item.raw.not_article:
-                row.outcome, row.reason = Outcome.NOT_ARTICLE, item.raw.not_article
-            elif item.article is None or not item.article.front.title:
-                row.outcome, row.reason = Outcome.REJECTED, "no title"
-            elif not item.article.body.strip():
-                row.outcome, row.reason = Outcome.REJECTED, "empty body"
-            else:
-                row.fields = {k: v for k, v in item.raw.found.items() if getattr(item.raw, k, None)}
-                try:
-                    _place(item, row, into, known, seen, force, dry_run, images)
-                except OSError as exc:
-                    row.outcome, row.reason = Outcome.FAILED, f"cannot write: {exc.strerror or exc}"
+            row = report.add(_row(name, item))
+            if not _writable(item):
+                continue
+            if item.openings:
+                openings[item.slug] = item.openings
+            if hold:
+                held.append((item, row))
+                continue
+            old = _placed(item, row, into, known, seen, force, dry_run, images)
+            if item.openings and row.outcome in _WRITTEN:
+                written.append(_Written(row, into / row.output, item.openings[0], _digest(old)))
+    shared = summary.shared_openings(openings.values())
+    if hold:
+        _resummarize([item for item, _ in held], shared)
+        if n_auto > 0:
+            _add_auto_tags([item for item, _ in held], n_auto)
+        for item, row in held:
+            _placed(item, row, into, known, seen, force, dry_run, images)
+    for w in written:
+        if w.opening in shared:
+            w.resummarize(shared)
     if images is not None and (fetch_images or images.total.touched):
         report.images = images.total.line()
     return report
 
 
-def _resummarize(items: list[Converted]) -> None:
+_WRITTEN = (Outcome.IMPORTED, Outcome.UPDATED, Outcome.UNCHANGED)
+
+
+def _row(name: str, item: Converted) -> Row:
+    """ITEM's report row: why it is not written, or (still to be placed) where its fields came from."""
+    row = Row(name, Outcome.FAILED, record=item.raw.record, warnings=list(item.raw.warnings))
+    if item.error:
+        row.reason = item.error
+    elif item.raw.not_article:
+        row.outcome, row.reason = Outcome.NOT_ARTICLE, item.raw.not_article
+    elif item.article is None or not item.article.front.title:
+        row.outcome, row.reason = Outcome.REJECTED, "no title"
+    elif not item.article.body.strip():
+        row.outcome, row.reason = Outcome.REJECTED, "empty body"
+    else:
+        row.fields = {k: v for k, v in item.raw.found.items() if getattr(item.raw, k, None)}
+    return row
+
+
+def _placed(item: Converted, row: Row, into: Path, known: _Known, seen: dict[str, str],
+            force: bool, dry_run: bool, images: "imagefetch.Fetcher | None") -> str | None:
+    """`_place`, a write that fails costing this article only."""
+    try:
+        return _place(item, row, into, known, seen, force, dry_run, images)
+    except OSError as exc:
+        row.outcome, row.reason = Outcome.FAILED, f"cannot write: {exc.strerror or exc}"
+        return None
+
+
+def _digest(text: str | None) -> bytes | None:
+    return None if text is None else hashlib.sha1(text.encode("utf-8")).digest()
+
+
+@dataclass
+class _Written:
+    """An article written (or found unchanged) before the whole import was read, with what the
+    shared-openings rule needs to come back to it: its first opening key and a digest of the
+    file as it was before this import (None when there was none)."""
+
+    row: Row
+    path: Path
+    opening: str
+    before: bytes | None
+
+    def resummarize(self, shared: set[str]) -> None:
+        """Take the summary again without the SHARED openings, and rewrite the file if it changes;
+        the outcome is then decided against the file as it was before this import."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+            article = frontmatter.parse(text, self.path)
+            front = replace(article.front, summary=summary.summarize(article.body, shared=shared))
+            final = frontmatter.dump(replace(article, front=front))
+            if final == text:
+                return
+            if self.before is not None:
+                self.row.outcome = Outcome.UNCHANGED if _digest(final) == self.before else Outcome.UPDATED
+            _write(self.path, final)
+        except (OSError, GeneratorError) as exc:
+            self.row.outcome = Outcome.FAILED
+            self.row.reason = f"cannot write: {getattr(exc, 'strerror', None) or exc}"
+
+
+def _resummarize(items: list[Converted], shared: set[str]) -> None:
     """Take summaries again where they open with a paragraph several articles share."""
-    found = {i.slug: i.openings for i in items if i.article is not None and i.openings}
-    shared = summary.shared_openings(found.values())
     for item in items:
         if item.article is None or not item.openings or item.openings[0] not in shared:
             continue

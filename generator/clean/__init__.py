@@ -43,7 +43,7 @@ def clean(raw: RawDoc, rules: ImportConfig, *, origin: str | None = None) -> Art
     path relative to the import root (`imported_from`; default: its name)."""
     md = body_markdown(raw)
     title = _inline(raw.title) or ""
-    text = normalize.plain(md)
+    text = normalize.plain(md) if rules.tag_rules else ""  # only keyword rules read it
     front = FrontMatter(
         title=title,
         date=raw.date,

@@ -184,15 +184,17 @@ def strip(markdown: str) -> str:
     in the header, and a trailing UI block (from an end marker on, when no prose follows)."""
     blocks = _blocks(markdown)
     kinds: list[str] = []  # "code" | "ui" | "word" (common UI word alone) | "text"
+    texts: list[str | None] = []  # each block's text_of, where it was needed
     for block in blocks:
         if _is_code(block):
             kinds.append("code")
+            texts.append(None)
             continue
         joined = "\n".join(block)
-        kinds.append(_classify(text_of(joined)) or "text" if len(joined) <= 2 * _LONGEST
-                     else "text")
+        texts.append(text_of(joined) if len(joined) <= 2 * _LONGEST else None)
+        kinds.append(texts[-1] is not None and _classify(texts[-1]) or "text")
     first_prose = next((i for i, b in enumerate(blocks)
-                        if kinds[i] == "text" and _is_prose(text_of("\n".join(b)))), len(blocks))
+                        if kinds[i] == "text" and _is_prose(_text(texts, blocks, i))), len(blocks))
     head = min(first_prose, _HEAD_BLOCKS)
     tail = _tail_start(blocks, kinds)
     out: list[str] = []
@@ -206,10 +208,19 @@ def strip(markdown: str) -> str:
             continue
         lines = block if kind == "code" or len(block) == 1 else [
             ln for ln in block if len(ln) > _LONGEST or not is_ui_line(ln)]
-        if lines and (kind == "code" or key(text_of("\n".join(lines))) or "![" in "".join(lines)
+        if lines and (kind == "code" or key(_text(texts, blocks, i) if len(lines) == len(block)
+                                            else text_of("\n".join(lines)))
+                      or "![" in "".join(lines)
                       or not any(kinds[j] == "ui" for j in (i - 1, i + 1) if 0 <= j < len(kinds))):
             out.append("\n".join(lines))
     return "\n\n".join(out) + "\n" if out else ""
+
+
+def _text(texts: list[str | None], blocks: list[list[str]], i: int) -> str:
+    """text_of block I, computed once."""
+    if texts[i] is None:
+        texts[i] = text_of("\n".join(blocks[i]))
+    return texts[i]
 
 
 def _near_ui(kinds: list[str], i: int) -> bool:

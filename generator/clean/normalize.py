@@ -15,6 +15,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 _LINE_START = re.compile(r"^(\s*)(#{1,6}|[>+\-=]+|\d+[.)])(?=\s|$)")
 _DASHES = re.compile(r"^ {0,3}(-{3,})[ \t]*$")
 _NOT_PARAGRAPH = re.compile(r"^\s*$|^ {4}|^\t|^ {0,3}([#>|]|[-*+](\s|$)|\d+[.)](\s|$)|```|~~~|<)")
+_NOT_ALNUM = re.compile(r"[\W_]+")  # exactly the characters str.isalnum() rejects
 _SENTENCE_END = re.compile(r"[。！？!?，,；;：:.]\W*$")
 
 
@@ -81,16 +82,20 @@ def _escape_mark(m: re.Match[str]) -> str:
 def match_key(text: str) -> str:
     """TEXT as matching compares it: NFKC, case-folded, letters and digits only (titles,
     bodies and names compared across formats, widths and punctuation)."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def plain(markdown: str) -> str:
     """Markdown → rough plain text (for summaries, fingerprints and keyword rules)."""
-    text = re.sub(r"```.*?```", " ", markdown, flags=re.S)
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = markdown  # (each rule runs only where its mark occurs: bodies are long)
+    if "```" in text:
+        text = re.sub(r"```.*?```", " ", text, flags=re.S)
+    if "](" in text:
+        text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"^\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s*", "", text, flags=re.M)
-    text = re.sub(r"\\([\\`*_\[\]<>|#+\-.!()=~])", r"\1", text)
-    text = re.sub(r"(\*\*|__|~~|`)", "", text)
+    if "\\" in text:
+        text = re.sub(r"\\([\\`*_\[\]<>|#+\-.!()=~])", r"\1", text)
+    if "**" in text or "__" in text or "~~" in text or "`" in text:
+        text = re.sub(r"(\*\*|__|~~|`)", "", text)
     return text

@@ -25,6 +25,8 @@ _LABEL = re.compile(r"[\w\u4e00-\u9fff ]{1,10}\s*[:：]")
 _NOTE = re.compile(r"(本文|文章|此文|该文)(为|系|来自|来源|转载|首发|经|由|节选|摘自|原载)")
 _LINK_LEAD = re.compile(r"\s*\[[^\]]*\]\([^)]*\)")
 _WORD = re.compile(r"\w")
+_WORDS_8 = re.compile(r"(?:\W*\w){8}")  # 8 letters or more
+_BLANK = re.compile(r"\n\s*\n")
 _PAUSE = re.compile(r"[。！？!?，,；;、]")
 _OPEN, _CLOSE = "（([【「『《“‘〈", "）)]】」』》”’〉"
 _PAIRS = dict(zip(_CLOSE, _OPEN))
@@ -36,13 +38,23 @@ _MARKS = re.compile(r"(?<![\w*])[*_~]+|[*_~]+(?![\w*])|\*{2,}|_{2,}|~{2,}|`")
 
 def paragraphs(markdown: str) -> Iterator[str]:
     """The body's paragraphs that could open the article, as plain one-line text."""
-    for para in re.split(r"\n\s*\n", markdown):
+    for para in _split(markdown):
         if _SKIP.match(para) or len(para) <= 800 and chrome.is_ui_text(chrome.text_of(para),
                                                                          alone_ok=True):
             continue
         text = _plain(para[:1500])  # enough for a summary's sentences, links and marks included
-        if len(_WORD.findall(text)) >= 8 and not _header_residue(para, text):
+        if _WORDS_8.match(text) and not _header_residue(para, text):
             yield text
+
+
+def _split(markdown: str) -> Iterator[str]:
+    """The paragraphs between blank lines, one at a time: callers stop after the first few, and
+    a long body is not cut up whole for them."""
+    at = 0
+    for m in _BLANK.finditer(markdown):
+        yield markdown[at:m.start()]
+        at = m.end()
+    yield markdown[at:]
 
 
 def key(paragraph: str) -> str:
@@ -79,7 +91,8 @@ def summarize(markdown: str, limit: int = 120, *, shared: Collection[str] = ()) 
 
 def _plain(para: str) -> str:
     text = normalize.plain(para)
-    text = _MARKS.sub("", text)
+    if "*" in text or "_" in text or "~" in text or "`" in text:
+        text = _MARKS.sub("", text)
     text = re.sub(r"^[\s>#]+", "", re.sub(r"\s+", " ", text))
     return text.strip()
 
@@ -98,8 +111,7 @@ def _header_residue(para: str, text: str) -> bool:
         return True  # 本文为「X」原创内容 / 本文系读者投稿，来稿请投至：
     if _wrapped(text):
         return True  # an editor's aside wholly in brackets
-    stripped = _LINK_LEAD.sub("", para).strip()
-    return para.lstrip().startswith("[") and len(_plain(stripped)) <= 30
+    return para.lstrip().startswith("[") and len(_plain(_LINK_LEAD.sub("", para).strip())) <= 30
 
 
 def _aside_end(text: str) -> int:

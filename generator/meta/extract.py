@@ -38,7 +38,7 @@ _RANK = {name: k for k, name in enumerate(SOURCES)}
 _HEAD_LINES = 14
 _DATE_LINES = 6  # a bare date counts only among the first lines of a body
 _FOOT_LINES = 8
-_PROSE = re.compile(r"[\w\u4e00-\u9fff]")
+_PROSE = re.compile(r"(?:[^\w\u4e00-\u9fff]*[\w\u4e00-\u9fff]){40}")  # 40 letters or more
 _RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _HEADING = re.compile(r"^\s{0,3}#{1,3}\s+(.+?)\s*#*\s*$")
 _BLOCK = re.compile(r"<\s*/?\s*(?:p|div|section|br|h[1-6]|li|tr|blockquote|table|ul|ol)\b[^>]*>",
@@ -127,7 +127,7 @@ def _is_prose(line: str) -> bool:
     """A sentence of the article (long, not a label, not a byline)."""
     if len(line) < 40 or _HEADING.match(line):
         return False
-    return len(_PROSE.findall(_URLS.sub("", line[:300]))) >= 40 and not labels.read_line(line)
+    return bool(_PROSE.match(_URLS.sub("", line[:300]))) and not labels.read_line(line)
 
 
 def _read_zones(lines: list[str], candidates: list[Clue],

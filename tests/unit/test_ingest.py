@@ -154,6 +154,13 @@ def test_an_opening_many_articles_share_is_not_their_summary(site, tmp_path):
             f"---\ntitle: 第{n}课\ndate: 2020-01-0{n + 1}\n---\n\n{trailer}\n\n"
             f"这是第{n}课自己的开头，讲的是第{n}个字母的发音和它的用法。\n", encoding="utf-8")
     report = ingest(load_config(site), [str(src)])
-    summaries = [frontmatter.parse((site / "content" / r.output).read_text(encoding="utf-8")).front.summary
-                 for r in report.rows]
+    files = [site / "content" / r.output for r in report.rows]
+    summaries = [frontmatter.parse(f.read_text(encoding="utf-8")).front.summary for f in files]
     assert summaries == [f"这是第{n}课自己的开头，讲的是第{n}个字母的发音和它的用法。" for n in range(3)]
+    # Each file is written as its input is read, and the summary mended once all are read: the
+    # outcome is still decided against the file as it was before the import.
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    files[1].write_text(frontmatter.restamp(texts[1].replace(summaries[1], "旧的摘要")), encoding="utf-8")
+    again = ingest(load_config(site), [str(src)])
+    assert [r.outcome for r in again.rows] == ["unchanged", "updated", "unchanged"]
+    assert [f.read_text(encoding="utf-8") for f in files] == texts

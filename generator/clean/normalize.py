@@ -9,6 +9,7 @@ import unicodedata
 _ODD_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
               "\u202f\u205f\u3000"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_LAYOUT = _ODD_SPACES + _ZERO_WIDTH
 _ODD_TABLE = {ord(c): " " for c in _ODD_SPACES} | {ord(c): None for c in _ZERO_WIDTH}
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
@@ -40,8 +41,7 @@ def body(markdown: str) -> str:
     for line in markdown.split("\n"):
         m = _FENCE.match(line)
         if fence is None:
-            line = line.lstrip(_ODD_SPACES + _ZERO_WIDTH) if line[:1] in _ODD_SPACES + _ZERO_WIDTH \
-                else line
+            line = line.lstrip(_LAYOUT) if line[:1] in _LAYOUT else line
             if m:
                 fence = m.group(1)[0] * 3
             elif out and _DASHES.match(line) and not _NOT_PARAGRAPH.match(out[-1]):

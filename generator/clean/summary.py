@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
+from itertools import islice
 from typing import Collection, Iterable, Iterator
 
 from generator.clean import chrome, normalize
@@ -62,14 +64,19 @@ def key(paragraph: str) -> str:
     return re.sub(r"\W+", "", paragraph)[:80]
 
 
-def openings(markdown: str, n: int = 3) -> list[str]:
-    """Keys of the first N candidate paragraphs (for finding paragraphs many articles share)."""
-    out = []
-    for text in paragraphs(markdown):
-        out.append(key(text))
-        if len(out) == n:
-            break
-    return out
+_OPENINGS = 3
+
+
+@lru_cache(maxsize=1)
+def _first(markdown: str) -> tuple[str, ...]:
+    """The first _OPENINGS candidate paragraphs. Import asks for them twice in a row for the same
+    body (its summary, then its openings), and they are the costly part of both."""
+    return tuple(islice(paragraphs(markdown), _OPENINGS))
+
+
+def openings(markdown: str) -> list[str]:
+    """Keys of the first candidate paragraphs (for finding paragraphs many articles share)."""
+    return [key(text) for text in _first(markdown)]
 
 
 def shared_openings(per_article: Iterable[list[str]], min_articles: int = 3) -> set[str]:
@@ -82,7 +89,7 @@ def shared_openings(per_article: Iterable[list[str]], min_articles: int = 3) -> 
 def summarize(markdown: str, limit: int = 120, *, shared: Collection[str] = ()) -> str | None:
     """The opening sentences of the body, cut at 。！？ and about LIMIT characters; paragraphs
     whose key is in SHARED are skipped."""
-    for text in paragraphs(markdown):
+    for text in paragraphs(markdown) if shared else _first(markdown)[:1]:
         if shared and key(text) in shared:
             continue
         return _cut(text, limit)

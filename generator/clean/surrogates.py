@@ -37,8 +37,8 @@ def repair(raw: RawDoc) -> RawDoc:
 
 def _replace(value: Any) -> tuple[Any, int]:
     """VALUE (text, or lists/dicts of it) with lone surrogates replaced, and how many were."""
-    if isinstance(value, str):
-        return _SURROGATE.subn("\ufffd", value)
+    if isinstance(value, str):  # (a search, which copies nothing, first: bodies are long)
+        return _SURROGATE.subn("\ufffd", value) if _SURROGATE.search(value) else (value, 0)
     if isinstance(value, list):
         pairs = [_replace(v) for v in value]
         n = sum(c for _, c in pairs)

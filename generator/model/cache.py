@@ -10,6 +10,7 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 import shutil
 import zlib
 from importlib import metadata
@@ -21,10 +22,10 @@ from generator.model.sealed import read_pickle, write_pickle  # the API of every
 
 FOLDER = ".wenji-cache"
 """Cache folder inside the site folder (safe to delete at any time)."""
-_SOURCES = ("model/article.py", "model/frontmatter.py", "model/frontmatter_plain.py",
-            "model/entry.py", "model/load.py", "markup/markdown.py", "markup/headings.py",
-            "urls.py", "model/cache.py")
-_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "nh3", "PyYAML")
+LOADER = "generator.model.load"
+"""The module that turns a file into an entry: its code and what it imports key the cache."""
+_LIBRARIES = ("markdown-it-py", "markdown-it-pyrs", "mdit-py-plugins", "nh3", "Pygments",
+              "PyYAML")
 
 Stamp = tuple[int, int, int]
 
@@ -53,14 +54,43 @@ def code_key() -> str:
     """A digest of the code and library versions an entry's loading depends on (per process)."""
     digest = hashlib.sha256()
     package = Path(generator.__file__).parent
-    for rel in _SOURCES:
-        digest.update((package / rel).read_bytes())
+    for path in loader_sources():
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     for name in _LIBRARIES:
         try:
             digest.update(f"{name}={metadata.version(name)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(name.encode())
     return digest.hexdigest()
+
+
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(generator[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)"
+                     r"|import[ \t]+(generator[\w.]*))", re.M)
+_NAME = re.compile(r"(\w+)(?:[ \t]+as[ \t]+\w+)?")
+
+
+def loader_sources(start: str = LOADER) -> list[Path]:
+    """The source files of START and of every generator module it imports, directly or not
+    (imports inside functions too), with the packages that hold them: read from the code, so
+    a module added to the loading path is in the key without anyone listing it."""
+    package = Path(generator.__file__).parent
+    seen: set[Path] = set()
+    todo = [start]
+    while todo:
+        name = todo.pop()
+        parts = name.split(".")[1:]
+        for depth in range(len(parts) + 1):  # the module and every package above it
+            folder = package.joinpath(*parts[:depth])
+            path = folder / "__init__.py"
+            if depth == len(parts) and not path.is_file():
+                path = folder.with_suffix(".py")
+            if not path.is_file() or path in seen:
+                continue
+            seen.add(path)
+            for module, names, plain in _IMPORT.findall(path.read_text(encoding="utf-8")):
+                todo.append(module or plain)
+                todo.extend(f"{module}.{name}" for name in _NAME.findall(names))
+    return sorted(seen)
 
 
 class EntryCache:

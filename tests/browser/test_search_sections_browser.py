@@ -19,7 +19,8 @@ FILLER = "这一段只是铺垫的文字，记下山谷里的天气、道路和�
 def long_article() -> str:
     parts = ["---", "title: 高原笔记", "date: 2024-05-01", "---", "",
              "开头提到雪豹一次，它在后文的一个小节里才真正出现。", "", FILLER, ""]
-    for n, heading in enumerate(["出发", "观察记录", "途中", "观察记录", "归来"]):
+    for n, heading in enumerate(["出发", "观察记录", "途中", "观察记录",
+                                 '归来 \\<img src=x onerror="alert(1)"\\>']):
         parts += [f"## {heading}", "", FILLER, ""]
         if n == 3:  # the second "观察记录": its id is 观察记录-1
             parts += ["黄昏时分，远处的岩壁上终于出现了一只雪豹，停留了几分钟。", "", FILLER, ""]
@@ -73,4 +74,15 @@ def test_a_sub_result_links_to_its_heading_and_highlights_there(site_url, new_pa
     assert 0 <= target["top"] < 300  # landed on the heading, not on the intro's first mark
     assert page.locator(".article-body mark").all_inner_texts() == ["雪豹", "雪豹"]
     assert page.locator("#观察记录-1 ~ p mark").count() == 1  # the one under the heading
+    assert page.errors == []
+
+
+def test_heading_text_is_shown_as_text(site_url, new_page):
+    page = new_page()
+    page.goto(site_url + "search/?q=归来")
+    settled(page)
+    sub = page.locator(".search-sub a")
+    assert sub.inner_text() == '归来 <img src=x onerror="alert(1)">'
+    assert page.locator("#search-results img").count() == 0
+    assert unquote(urlsplit(sub.get_attribute("href")).fragment) == "归来-img-srcx-onerroralert1"
     assert page.errors == []

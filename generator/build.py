@@ -1,11 +1,12 @@
-"""`wenji build`: load the site, plan every output, render and swap it in atomically."""
+"""`wenji build`: decide from the last build's manifest, then load, plan and write (a patch of a few
+pages, or every output swapped in atomically), and record the new manifest."""
 
 from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 
 from generator import confine, outdir
@@ -14,7 +15,8 @@ from generator.errors import ArticleCrash, FrontMatterError, GeneratorError
 from generator.incremental import contexts, manifest, patch
 from generator.incremental.decide import Full, Patch, Unchanged, decide
 from generator.model import pages
-from generator.model.load import scan
+from generator.model.cache import Stamp
+from generator.model.load import Scan, scan
 from generator.model.site import load_site
 from generator.pool import can_fork, workers
 from generator.render import fingerprint
@@ -74,35 +76,25 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
           progress: bool | None = None, stream: IO[str] = sys.stderr) -> BuildResult:
     """Build CFG's site into cfg.output_path; GeneratorError means nothing was swapped in.
 
-    decide (from the one manifest of the last build) → load → plan → write → record.
+    decide (from the one manifest of the build the output holds) → load → plan → write, then
+    record the new manifest: the same steps whether a few pages are patched or all are built.
     """
     started = time.perf_counter()
-    require_content(cfg)
-    if drafts is not None:
-        cfg = override(cfg, drafts=drafts)
-    theme = Theme.load(cfg)
-    scanned = scan(cfg.content_path, cfg.site_dir)
-    env = make_env(cfg, theme, pages.menu(scanned.pages))
-    key = fingerprint.build_key(cfg, theme, env)
-    for note in confine.outside_note(scanned.outside + theme.outside(), "the site folder",
-                                     cfg.site_dir):
-        print(f"warning: {note}", file=stream)
-    inputs = fingerprint.input_stamps(cfg, theme, scanned)
+    cfg, env, scanned, key, inputs = _read_inputs(cfg, drafts, stream)
     outdir.recover(cfg.output_path)
     last = manifest.load(cfg)
     decision = decide(last, key, outdir.read_token(cfg.output_path), inputs, clean)
-    made: Made | None = None
+    planned = (patch.plan(cfg, env, last, decision.changed, inputs)
+               if isinstance(decision, Patch) and last is not None else None)
     if isinstance(decision, Unchanged) and last is not None:
-        made = Made(0, last.files, last, "unchanged", record=False)
-    elif isinstance(decision, Patch) and last is not None:
-        patched = patch.apply(cfg, env, last, decision.changed, inputs)
-        if patched is not None:
-            made = Made(patched.written, patched.unchanged, patched.state, "patch")
-    if made is None:
+        made = Made(0, last.files, last, "unchanged")
+    elif planned is not None:
+        made = Made(patch.write(cfg, planned), planned.unchanged, planned.state, "patch")
+    else:
         reuse = not isinstance(decision, Full) or decision.reuse
         made = _full(cfg, env, scanned, key, inputs, last if reuse else None, clean,
                      progress, stream)
-    if made.record:
+    if made.state is not last:
         manifest.save(cfg, made.state)
     problems = (made.problems if made.problems is not None
                 else [FrontMatterError(*p) for p in made.state.problems])
@@ -113,6 +105,22 @@ def build(cfg: SiteConfig, *, drafts: bool | None = None, clean: bool = False,
                        made.phases or {"load": 0.0, "plan": 0.0, "write": 0.0}, made.mode)
 
 
+def _read_inputs(cfg: SiteConfig, drafts: bool | None, stream: IO[str]
+                 ) -> tuple[SiteConfig, Any, Scan, str, dict[str, Stamp]]:
+    """The settings, template environment, content scan, build key and input stamps."""
+    require_content(cfg)
+    if drafts is not None:
+        cfg = override(cfg, drafts=drafts)
+    theme = Theme.load(cfg)
+    scanned = scan(cfg.content_path, cfg.site_dir)
+    env = make_env(cfg, theme, pages.menu(scanned.pages))
+    for note in confine.outside_note(scanned.outside + theme.outside(), "the site folder",
+                                     cfg.site_dir):
+        print(f"warning: {note}", file=stream)
+    return (cfg, env, scanned, fingerprint.build_key(cfg, theme, env),
+            fingerprint.input_stamps(cfg, theme, scanned))
+
+
 @dataclass
 class Made:
     """What the chosen path did, and the manifest of the output it leaves."""
@@ -121,13 +129,12 @@ class Made:
     unchanged: int
     state: manifest.Manifest
     mode: str
-    record: bool = True
     problems: list[GeneratorError] | None = None
     """This build's problems (None: those of the output it kept, in its manifest)."""
     phases: dict[str, float] = field(default_factory=dict)
 
 
-def _full(cfg: SiteConfig, env: Any, scanned: Any, key: str, inputs: dict,
+def _full(cfg: SiteConfig, env: Any, scanned: Scan, key: str, inputs: dict[str, Stamp],
           last: manifest.Manifest | None, clean: bool, progress: bool | None,
           stream: IO[str]) -> Made:
     """Load the whole site, plan every output and write them (linking the pages LAST says are

@@ -38,20 +38,24 @@ LIMIT_MIN = 500
 
 
 @dataclass
-class Patched:
-    """What a patch did, and the manifest of the output it leaves."""
+class Planned:
+    """A patch ready to be written: the files it replaces and what the output then holds."""
 
-    written: int
+    files: dict[str, bytes]
+    """Output path → new bytes (pages and search index files)."""
+    fresh: dict[str, tuple[cache.Stamp, Entry]]
+    """The changed articles' entries, for the entry cache."""
     unchanged: int
+    """Files the patch leaves as they are."""
     state: Manifest
 
 
-def apply(cfg: SiteConfig, env: jinja2.Environment, last: Manifest, changed: tuple[str, ...],
-          inputs: dict[str, cache.Stamp]) -> Patched | None:
-    """Patch the output LAST describes for the CHANGED article files (relative paths).
+def plan(cfg: SiteConfig, env: jinja2.Environment, last: Manifest, changed: tuple[str, ...],
+         inputs: dict[str, cache.Stamp]) -> Planned | None:
+    """Load the CHANGED article files (relative paths) and render the pages of the output
+    LAST describes that show them, writing nothing.
 
-    None when this change needs a full build (see the module's docstring); nothing has been
-    touched then. The caller has rolled back any patch an earlier build left half done.
+    None when this change needs a full build (see the module's docstring).
     """
     assert last.saved is not None and last.contexts is not None
     sources = [(rel, str(Path(cfg.content_path) / rel), inputs["content/" + rel])
@@ -105,11 +109,19 @@ def apply(cfg: SiteConfig, env: jinja2.Environment, last: Manifest, changed: tup
             return None  # no index to add to, or time to compact it: a full build
         found, search = delta
         files.update(found)
-    token = outdir.token(digests)
-    entries.update({rel: (inputs["content/" + rel], e) for rel, e in fresh.items()})
-    outdir.patch(out_dir, files, outdir.marker(token))
-    return Patched(len(files), last.files - pages_written,
-                   last.patched(token=token, inputs=inputs, digests=digests, search=search))
+    return Planned(files, {rel: (inputs["content/" + rel], e) for rel, e in fresh.items()},
+                   last.files - pages_written,
+                   last.patched(token=outdir.token(digests), inputs=inputs, digests=digests,
+                                search=search))
+
+
+def write(cfg: SiteConfig, planned: Planned) -> int:
+    """Keep the fresh entries and replace the planned files in the output (journaled, see
+    outdir.patch; the caller has rolled back any patch an earlier build left half done);
+    the number of files written."""
+    entry_cache(cfg).update(planned.fresh)
+    outdir.patch(Path(cfg.output_path), planned.files, outdir.marker(planned.state.token))
+    return len(planned.files)
 
 
 def _search_delta(last: Manifest, fresh: dict[str, Entry], inputs: dict[str, cache.Stamp],

@@ -22,9 +22,10 @@ from generator.model.cache import Stamp
 from generator.model.entry import Entry
 from generator.render import recipe
 
-_PAGES = ("digests", "shapes", "saved")
-"""The fields kept pickled apart inside the manifest, unpickled when first asked for (a
-build that finds nothing changed reads only the stamps)."""
+_LAZY = ("digests", "shapes", "saved")
+"""The large fields, each kept pickled apart inside the manifest and unpickled when first
+asked for (a build that finds nothing changed reads only the stamps; a patch, which changes
+only the digests, writes the others back as it read them)."""
 _OLD = ("last", "pages")
 """Names of the state files earlier versions kept per output folder (removed when seen)."""
 
@@ -63,23 +64,44 @@ class Manifest:
     """False when a page's renderer crashed: the next build tries again in full."""
 
     def patched(self, **changes: Any) -> "Manifest":
-        return dataclasses.replace(self, **changes)
+        """A copy with CHANGES (the unchanged large fields keep their pickled bytes)."""
+        new = dataclasses.replace(self, **changes)
+        new.__dict__["_blobs"] = {name: kept for name, kept in self._kept().items()
+                                  if name not in changes}
+        return new
+
+    def _kept(self) -> dict[str, tuple[bytes, Any]]:
+        return self.__dict__.get("_blobs", {})
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        if all(name in state for name in _PAGES):
-            pages = tuple(state.pop(name) for name in _PAGES)
-            state["_pages"] = pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL)
+        kept = state.pop("_blobs", {})
+        lazy = {}
+        for name in _LAZY:
+            if name not in state:  # never unpickled: as it was read
+                lazy[name] = kept[name][0]
+                continue
+            value = state.pop(name)
+            blob, source = kept.get(name, (None, None))
+            lazy[name] = blob if blob is not None and source is value else \
+                pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        state["_lazy"] = lazy
         return state
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        lazy = state.pop("_lazy")
+        self.__dict__.update(state)
+        self.__dict__["_blobs"] = {name: (blob, None) for name, blob in lazy.items()}
+
     def __getattr__(self, name: str) -> Any:
-        """Unpickle the _PAGES fields when one is first asked for."""
-        pages = self.__dict__.get("_pages")
-        if name not in _PAGES or pages is None:
+        """Unpickle a _LAZY field when it is first asked for."""
+        kept = self.__dict__.get("_blobs", {})
+        if name not in _LAZY or name not in kept:
             raise AttributeError(name)
-        self.__dict__.update(zip(_PAGES, pickle.loads(pages)))
-        del self.__dict__["_pages"]
-        return self.__dict__[name]
+        value = pickle.loads(kept[name][0])
+        self.__dict__[name] = value
+        kept[name] = (kept[name][0], value)
+        return value
 
 
 def folder(cfg: Any) -> Path:

@@ -8,7 +8,8 @@ from pathlib import PurePath
 from generator.clean import chrome, links, normalize, tags
 from generator.clean.summary import summarize
 from generator.config import ImportConfig
-from generator.meta import extract, session
+from generator import session
+from generator.meta import extract
 from generator.model.article import Article, FrontMatter
 from generator.model.rawdoc import RawDoc
 
@@ -39,7 +40,7 @@ def _inline(value: str | None) -> str | None:
 
 def clean(raw: RawDoc, rules: ImportConfig, *, origin: str | None = None) -> Article:
     """Turn one RawDoc into an Article: clean body, normalised fields, summary and tags; no
-    reader-session value in any field or URL (generator.meta.session). ORIGIN is the input's
+    reader-session value in any field or URL (generator.session). ORIGIN is the input's
     path relative to the import root (`imported_from`; default: its name)."""
     md = body_markdown(raw)
     title = _inline(raw.title) or ""

@@ -7,7 +7,8 @@ import re
 from typing import Mapping
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
-from generator.meta import session, wechat
+from generator import session
+from generator.meta import wechat
 from generator.meta.wechat import is_wechat
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
@@ -55,7 +56,7 @@ def safe_url(url: str | None, *, base_url: str | None = None,
 
 
 def clean_url(url: str | None) -> str | None:
-    """The URL without reader-session values (generator.meta.session); WeChat article links in
+    """The URL without reader-session values (generator.session); WeChat article links in
     canonical form (generator.meta.wechat.canonical_url)."""
     if not url:
         return None

@@ -1,7 +1,7 @@
 """Article metadata rules shared by every format adapter and by the cleaning stage.
 
 `dates` (every date form scraped articles use), `wechat` (article host, canonical URL,
-identity), `session` (reader-session values in URLs), `labels` (labelled lines and bylines),
+identity), `labels` (labelled lines and bylines),
 `extract` (the one extractor: candidates with their source, one priority). This package sits
 below `sources` and `clean` and imports neither.
 """

@@ -18,7 +18,7 @@ from generator import confine, encoding, pool, urls
 from generator.config import SiteConfig
 from generator.errors import FrontMatterError, GeneratorError
 from generator.markup import headings, limits, markdown, media
-from generator.meta import session
+from generator import session
 from generator.model import cache, frontmatter, pages
 from generator.model.article import Article, FrontMatter
 from generator.model.entry import Entry, pack

@@ -139,7 +139,7 @@ def test_the_search_is_done_in_every_encoding(tmp_path):
 
 def test_pasted_urls_in_escaped_text_lose_their_session_values():
     """Regression: plain-text bodies are Markdown-escaped (pass\\_ticket) before the scrub ran."""
-    from generator.meta.session import scrub_text
+    from generator.session import scrub_text
 
     text = (r"见 https://mp.weixin.qq.com/s?\_\_biz=MzA==&mid=2&idx=1&pass\_ticket=PT1"
             r"&appmsg\_token=1351\_TOK~~&wxtoken=515&uin=MzE 和 "

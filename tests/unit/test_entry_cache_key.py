@@ -25,7 +25,7 @@ def test_every_module_the_loader_imports_is_in_the_key():
     assert imported <= keyed, sorted(imported - keyed)
     package = Path(generator.__file__).resolve().parent
     # what renders an article's HTML, imported by the Markdown layer when it is first used
-    for rel in ("markup/highlight.py", "markup/limits.py", "markup/media.py", "meta/session.py"):
+    for rel in ("markup/highlight.py", "markup/limits.py", "markup/media.py", "session.py"):
         assert package / rel in keyed
     # and not the whole program: templates' and deploy's code leave loaded entries valid
     assert package / "render" / "env.py" not in keyed and package / "deploy" not in keyed

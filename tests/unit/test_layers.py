@@ -80,8 +80,8 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
-BUILD_LAYERS = {"urls": 0, "markup": 0, "pool": 0, "model": 1, "search": 1, "render": 2,
-                "outputs": 3}
+BUILD_LAYERS = {"urls": 0, "markup": 0, "pool": 0, "session": 0, "model": 1, "search": 1,
+                "meta": 2, "render": 2, "outputs": 3}
 """Top-level module or package of generator → its layer: one imports only lower layers."""
 
 

@@ -1,4 +1,4 @@
-"""The session-value scrubbing rule (generator.meta.session): a table of the forms met, and a
+"""The session-value scrubbing rule (generator.session): a table of the forms met, and a
 property test — any nesting depth and encoding chain of a URL with session values → no value
 survives anywhere in the output, and every other parameter is kept."""
 
@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.clean.normalize import escape_text
-from generator.meta.session import CREDENTIALS, TENCENT_ONLY, scrub_text, scrub_url
+from generator.session import CREDENTIALS, TENCENT_ONLY, scrub_text, scrub_url
 
 WX = "https://mp.weixin.qq.com/s?__biz=MzA5&mid=1&idx=2"
 INNER = WX + "&pass_ticket=PT%2B1&uin=MzE0&key=K3y&lang=zh_CN"

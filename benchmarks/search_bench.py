@@ -162,7 +162,7 @@ def score(found: list[set[int]], truth: list[set[int]]) -> tuple[float, float]:
 
 
 def run_size(n: int, args: argparse.Namespace, browser) -> dict:
-    bench = REPO / "build" / "bench"
+    bench = args.work
     root = corpus.ensure(args.shared, bench, n, {"wenji", "hugo"}, log=log)
     site = bench / f"search-{n}"  # a site of our own over the corpus: the build bench shares it
     site.mkdir(parents=True, exist_ok=True)
@@ -283,6 +283,11 @@ def report(runs: list[dict], info: dict) -> str:
                 f"Without Range support on the server, Wenji's queries download "
                 f"{kb(w['query_bytes_norange'][2])} (2 chars) and {kb(w['query_bytes_norange'][4])} "
                 f"(4 chars): excerpts then come from whole text files.", ""]
+        first = max(w["query_bytes"][L] / p["query_bytes"][L] for L in (2, 4))
+        out += [f"- first-query bytes, Wenji / Pagefind: **{first:.2f}×** at most (target ≤ 0.4×) "
+                f"{results.verdict(first <= 0.4)}",
+                f"- Wenji's index files: **{w['files']:,}** (target < 1,000) "
+                f"{results.verdict(w['files'] < 1000)}", ""]
     return "\n".join(out)
 
 
@@ -291,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="1000,10000", help="comma list of article counts")
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared",
                     help="folder holding bench/make_corpus.py (default: ../shared)")
+    ap.add_argument("--work", type=Path, default=REPO / "build" / "bench",
+                    help="where corpora are generated and built (default: build/bench)")
     ap.add_argument("--queries", type=int, default=50)
     ap.add_argument("--bytes-queries", type=int, default=5,
                     help="queries of each length (2, 4 chars) whose downloads are measured")

@@ -107,6 +107,18 @@ def pelican(corpus: Path) -> Tool:
                 site / "output", scratch=[site / "cache", site / "__pycache__"])
 
 
+def pagefind(corpus: Path) -> Tool:
+    """Pagefind over Hugo's output (CORPUS/hugo/public), as a Hugo user adds search.
+
+    The generated Hugo theme marks each article's <article> with data-pagefind-body, so Pagefind
+    indexes the article pages (title and body) and skips the lists, as Wenji's index does.
+    """
+    _need_modules("pagefind", pip='pip install "pagefind[extended]"')
+    site = corpus / "hugo"
+    return Tool("pagefind", site, [sys.executable, "-m", "pagefind", "--site", "public", "--quiet"],
+                site / "public" / "pagefind")
+
+
 def wenji_env() -> dict[str, str]:
     """Environment that runs this checkout's `generator` package."""
     env = dict(os.environ)
@@ -136,7 +148,7 @@ def wenji(corpus: Path, *, clean: bool = True) -> Tool:
                 scratch=[site / ".wenji-cache"], env=wenji_env())
 
 
-BUILDERS = {"hugo": hugo, "pelican": pelican, "wenji": wenji}
+BUILDERS = {"hugo": hugo, "pelican": pelican, "wenji": wenji, "pagefind": pagefind}
 
 
 def code_digest() -> str:

@@ -632,3 +632,24 @@ def test_unreadable_input_names_the_file():
     with pytest.raises(InputError) as err:
         list(adapter.read(Path("bad.md"), bytes(range(128, 256)) * 40))
     assert err.value.path == "bad.md"
+
+
+def test_a_file_name_date_out_of_range_is_reported_not_dropped_silently(tmp_path):
+    path = tmp_path / "[某公众号]-2021-13-45-一篇文章的标题.md"
+    path.write_text("正文的第一段，讲了一件事情，足够长的一句话。\n", encoding="utf-8")
+    raw = next(adapter.read(path, path.read_bytes()))
+    assert raw.date is None
+    assert (raw.account, raw.title) == ("某公众号", "一篇文章的标题")  # the rest of the name still counts
+    assert raw.warnings == ["the date in the file name is no day of the calendar: left out"]
+    fine = tmp_path / "[某公众号]-2021-12-25-一篇文章的标题.md"
+    fine.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert next(adapter.read(fine, fine.read_bytes())).warnings == []
+
+
+def test_a_front_matter_date_out_of_range_is_reported(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text("---\ntitle: 标题\ndate: 2021-13-45\n---\n\n正文的第一段，讲了一件事情。\n",
+                    encoding="utf-8")
+    raw = next(adapter.read(path, path.read_bytes()))
+    assert raw.date is None
+    assert raw.warnings == ["front matter 'date: 2021-13-45' is no date (or out of range): left out"]

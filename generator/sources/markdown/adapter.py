@@ -87,6 +87,8 @@ def _read(path: Path, text: str) -> RawDoc:
     convention = name_convention(path)
     if convention:
         account, day, name_title = convention
+        if day is None:
+            raw.warnings.append("the date in the file name is no day of the calendar: left out")
         if not handled:
             lines = foreign_page(raw, lines, name_title)
         for name, value in (("account", account), ("date", day), ("title", name_title)):

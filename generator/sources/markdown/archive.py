@@ -70,12 +70,17 @@ def apply_front(raw: RawDoc, data: dict[str, Any]) -> None:
         return None
 
     raw.title = _text(first("title", "name"))
+    unread = None
     for key in ("date", "published", "pubDate", "pub_date", "publish_date", "publish_time"):
         when = dates.parse(_text(data.get(key)) if not hasattr(data.get(key), "year")
                           else data.get(key))
         if when:
             raw.date = when
             break
+        if data.get(key) not in (None, "") and unread is None:
+            unread = f"{key}: {data[key]}"
+    if raw.date is None and unread:
+        raw.warnings.append(f"front matter '{unread}' is no date (or out of range): left out")
     authors = first("author", "authors")
     names = authors if isinstance(authors, list) else [authors] if authors else []
     names = [n for n in (_text(str(a).strip("[]")) for a in names) if n and n not in

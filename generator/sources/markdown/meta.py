@@ -40,15 +40,16 @@ def unescape_markdown(text: str) -> str:
     return _MD_ESCAPE.sub(r"\1", text)
 
 
-def name_convention(path: Path) -> tuple[str | None, dt.date, str] | None:
-    """(account, day, title) from a '[account]-YYYY-M-D-title.md' file name, else None."""
+def name_convention(path: Path) -> tuple[str | None, dt.date | None, str] | None:
+    """(account, day, title) from a '[account]-YYYY-M-D-title.md' file name, else None; the day
+    is None when the name's date is no day of the calendar (2021-13-45)."""
     m = _CONVENTION.match(path.stem)
     if not m:
         return None
     try:
-        day = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+        day: dt.date | None = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
     except ValueError:
-        return None
+        day = None
     account = m["account"].strip()
     return (None if account in _NOT_ACCOUNTS else account), day, html.unescape(m["title"]).strip()
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from generator.model.article import CHINA_TZ
 
-__all__ = ["CHINA_TZ", "Found", "find", "parse", "timestamp"]
+__all__ = ["CHINA_TZ", "Found", "find", "parse", "timestamp", "zoned"]
 
 _TIME = (r"(?:\s*[T,]?\s*(?P<H>[01]?\d|2[0-3])\s*(?::|：|时)\s*(?P<M>[0-5]\d)\s*分?"
          r"(?:\s*(?::|：)\s*(?P<S>[0-5]\d)(?:\.\d+)?)?"
@@ -102,6 +102,16 @@ def find(text: str, *, year: int | None = None) -> Found | None:
             value = _build(year, int(m["m"]), int(m["d"]), m)
             if value is not None:
                 return Found(value, m.start(), m.end())
+    return None
+
+
+def zoned(text: str) -> dt.datetime | None:
+    """The first date and time in TEXT that states its time zone (2021-06-13T10:32:00+08:00,
+    …Z), else None: a page's machine-readable publication time, trusted only with its zone."""
+    for m in _YMD.finditer(text):
+        value = _build(int(m["y"]), int(m["m"]), int(m["d"]), m) if m["tz"] else None
+        if isinstance(value, dt.datetime):
+            return value
     return None
 
 

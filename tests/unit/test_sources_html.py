@@ -31,6 +31,19 @@ def test_metadata_and_clean_url():
     assert raw.summary.startswith("从“拆改留”到“留改拆”")
 
 
+@pytest.mark.parametrize("stated, read", [
+    ("2023-06-18T09:30:00.250+08:00", dt.datetime(2023, 6, 18, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))),
+    ("2023-06-18T01:30:00Z", dt.datetime(2023, 6, 18, 1, 30, tzinfo=dt.timezone.utc)),
+    ("2023-06-18T09:30:00", dt.date(2023, 6, 18)),  # a time without its zone: only the day is kept
+])
+def test_the_publication_time_is_read_by_the_shared_date_rules(tmp_path, stated, read):
+    page = tmp_path / "page.html"
+    page.write_text(NEWS.read_text(encoding="utf-8").replace("2023-06-18T09:30:00+08:00", stated),
+                    encoding="utf-8")
+    [raw] = html_source.read(page, page.read_bytes())
+    assert raw.date == read and type(raw.date) is type(read)
+
+
 def test_body_is_the_article_only():
     [raw] = html_source.read(NEWS, NEWS.read_bytes())
     body = convert(raw.html, base_url=raw.url)

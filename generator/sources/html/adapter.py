@@ -15,6 +15,7 @@ from typing import Iterator
 from generator.clean.html_to_md import parse
 from generator.clean.urls import clean_url, safe_url
 from generator.errors import InputError
+from generator.meta import dates
 from generator.sources import RawDoc, decode
 from generator.sources.wechat import adapter as wechat_html
 
@@ -91,20 +92,16 @@ def _published(soup) -> dt.datetime | None:
     """The publication time when the page states it with a timezone (article:published_time)."""
     for key in ("article:published_time", "og:published_time", "datePublished", "pubdate"):
         value = _meta(soup, key)
-        try:
-            when = dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
-        except ValueError:
-            continue
-        if when and when.tzinfo:
+        when = dates.zoned(value) if value else None
+        if when:
             return when
     return None
 
 
 def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value[:10]) if value else None
-    except ValueError:
-        return None
+    """The day a metadata value states (its time, if any, is not trusted: no zone)."""
+    when = dates.parse(value) if value else None
+    return when.date() if isinstance(when, dt.datetime) else when
 
 
 def _without_title(body: str, title: str | None) -> str:

@@ -13,7 +13,7 @@ from typing import IO, Any, Callable, Sequence
 
 import jinja2
 
-from generator import pool
+from generator import folders, pool
 from generator.errors import ArticleCrash, GeneratorError, OutputCollisionError
 from generator.model import frontmatter
 from generator.outdir import MARKER, guard, marker, recover, staging_dir, swap_in, token
@@ -133,10 +133,7 @@ class _Emitter:
             data = self.render(out, context)
         else:
             data = out.data
-        if old is not None and _same(old, data) and _link(old, target):
-            return False, kept
-        _write_new(target, data)
-        return True, kept
+        return _place(target, old, data), kept
 
     def emit_one(self, index: int) -> Any:
         """emit(INDEX), a template error as plain fields (exceptions lose theirs in a pipe)."""
@@ -170,6 +167,14 @@ def _write_new(path: str, data: bytes) -> None:
             view = view[os.write(fd, view):]
     finally:
         os.close(fd)
+
+
+def _place(target: str, old: str | None, data: bytes) -> bool:
+    """Write DATA into TARGET, or link OLD there if it holds DATA; True when it did not."""
+    if old is not None and _same(old, data) and _link(old, target):
+        return False
+    _write_new(target, data)
+    return True
 
 
 def _link(old: str, target: str) -> bool:
@@ -224,9 +229,9 @@ def _same_file(path: str, source: str) -> bool:
 
 def _emit_all(emitter: _Emitter, jobs: int, budget: float,
               tick: Callable[[int], None]) -> WriteResult:
-    total = len(emitter.outputs)
+    pages = [i for i, out in enumerate(emitter.outputs) if out.files is None]
     size = 64
-    chunks = [list(range(i, min(i + size, total))) for i in range(0, total, size)]
+    chunks = [pages[i:i + size] for i in range(0, len(pages), size)]
     result = WriteResult()
     if jobs <= 1:
         for items, answers in pool.run_here(emitter.emit_one, chunks, emitter.flush):
@@ -295,12 +300,18 @@ def write(outputs: Sequence[Output], env: jinja2.Environment, out_dir: Path, *,
     try:
         previous = out_dir if out_dir.is_dir() else None
         emitter = _Emitter(outputs, env, staging, previous, known or {}, contexts)
+        jobs = jobs if len(outputs) >= PARALLEL_FROM else 1
+        running = folders.Running([o for o in outputs if o.files is not None], staging,
+                                  previous, _place, fork=jobs > 1)
         try:
-            result = _emit_all(emitter, jobs if len(outputs) >= PARALLEL_FROM else 1, budget,
-                               tick)
+            result = _emit_all(emitter, jobs, budget, tick)
+            made = running.finish()
         finally:
+            running.stop()
             if emitter.file is not None:
                 emitter.file.close()
+        result.written += made.written
+        result.unchanged += made.unchanged
         (staging / MARKER).write_bytes(marker(token(result.digests)))
         swap_in(staging, out_dir)
     except BaseException:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 Context = dict[str, Any] | Callable[[], dict[str, Any]]
+Put = Callable[[str, bytes], None]
+"""Receives one file of a folder output: (path inside the folder, bytes)."""
 
 
 @dataclass(eq=False)
@@ -17,6 +19,9 @@ class Output:
     the page is rendered (in a worker process on large sites), so costly context is built in
     parallel. COPY_OF is read only when the file is written (an archive's images can be many
     gigabytes). SOURCE names what produced the file, for collision errors.
+
+    With FILES, the output is the folder PATH, whose files FILES(put) makes in the write
+    phase (the search index): it runs beside the page renderers, not before them.
     """
 
     path: str
@@ -25,6 +30,7 @@ class Output:
     context: Context | None = None
     source: str | None = None
     copy_of: str | None = None
+    files: Callable[[Put], None] | None = None
 
     def resolved_context(self) -> dict[str, Any]:
         ctx = self.context

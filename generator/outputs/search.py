@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-import weakref
-from pathlib import Path
+from typing import Sequence
 
 from generator import urls
 from generator.config import SiteConfig
 from generator.model.entry import Entry
 from generator.model.site import Site
-from generator.outputs import Output
+from generator.outputs import Output, Put
 from generator.render.i18n import texts
 from generator.search.index import SearchDoc, write_base
 
@@ -29,24 +25,33 @@ def search_doc(entry: Entry) -> SearchDoc:
                      headings=entry.headings)
 
 
-def _remove(folder: str, owner: int) -> None:
-    if os.getpid() == owner:  # not in a forked worker that drops its copy of the outputs
-        shutil.rmtree(folder, ignore_errors=True)
+class SearchDocs(Sequence[SearchDoc]):
+    """The search documents of ENTRIES, made when read (a body is unpacked only then)."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self.entries = entries
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [search_doc(e) for e in self.entries[i]]
+        return search_doc(self.entries[i])
 
 
 def plan(site: Site, cfg: SiteConfig) -> list[Output]:
-    """The index files and search/index.html, unless search is turned off.
+    """The index folder (written in the write phase) and search/index.html, unless search is off.
 
-    The index is written into a temporary folder (so memory does not grow with the
-    collection) that the Outputs copy from; it is removed when they are dropped.
+    A document's id is its entry's place in site.entries (newest first, undated last).
     """
     if not cfg.search.enabled:
         return []
-    folder = Path(tempfile.mkdtemp(prefix="wenji-search-"))
-    paths = write_base([search_doc(e) for e in site.entries], folder, cfg.search.shards)
-    out = [Output(FOLDER + path, copy_of=str(folder / path), source="search index")
-           for path in sorted(paths)]
-    weakref.finalize(out[0], _remove, str(folder), os.getpid()).atexit = False
-    out.append(Output(urls.output_path(FOLDER), template="search.html",
-                      context={"title": texts(cfg.language)("search")}, source="search page"))
-    return out
+    docs, shards = SearchDocs(site.entries), cfg.search.shards
+
+    def files(put: Put) -> None:
+        write_base(docs, put, shards)
+
+    return [Output(FOLDER.rstrip("/"), files=files, source="search index"),
+            Output(urls.output_path(FOLDER), template="search.html",
+                   context={"title": texts(cfg.language)("search")}, source="search page")]

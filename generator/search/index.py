@@ -11,7 +11,6 @@ import gzip
 import hashlib
 import json
 import math
-import shutil
 import tempfile
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -101,62 +100,92 @@ def layout(count: int, units: int) -> tuple[int, int, int]:
     return shards, chunk, max(TEXT_FILE_BYTES, -(-2 * units // MAX_TEXT_FILES))
 
 
+def _units_up_to(docs: Iterable[SearchDoc], enough: int) -> int:
+    """Code points of the docs' titles and bodies, counted until ENOUGH (a first, short pass)."""
+    units = 0
+    for d in docs:
+        units += len(d.title) + len(d.text)
+        if units >= enough:
+            break
+    return units
+
+
+class _Texts:
+    """The bodies as UTF-16LE, back to back in one scratch file, cut into t/<n>.bin at the end."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.file = path, open(path, "wb")
+        self.lengths: list[int] = []
+
+    def add(self, body: str) -> int:
+        """Append BODY (normalized); its length in code units."""
+        data = body.encode("utf-16-le")
+        self.file.write(data)
+        self.lengths.append(len(data) // 2)
+        return len(data) // 2
+
+    def write(self, sink: Sink) -> list[tuple[int, int, int]]:
+        """Cut the text files (their size: see layout); (file, start, length) per doc."""
+        self.file.close()
+        text_bytes = layout(len(self.lengths), sum(self.lengths))[2]
+        places: list[tuple[int, int, int]] = []
+        file = size = held = 0
+        with open(self.path, "rb") as fh:
+            for length in self.lengths:
+                if held and 2 * (size + length) > text_bytes:
+                    sink(f"t/{file}.bin", fh.read(2 * size))
+                    file, size, held = file + 1, 0, 0
+                places.append((file, size, length))
+                size, held = size + length, held + 1
+            if held:
+                sink(f"t/{file}.bin", fh.read(2 * size))
+        return places
+
+
 def write_segment(docs: Sequence[SearchDoc], ids: Sequence[int], sink: Sink, work: Path,
-                  shards: int = 0) -> dict:
+                  shards: int = 0, rows: list[dict] | None = None) -> dict:
     """Write the segment of DOCS (global ids IDS, increasing) through SINK; its manifest entry.
 
-    Postings, metadata and lengths number the documents locally (0 … len(DOCS) − 1).
+    Postings, metadata and lengths number the documents locally (0 … len(DOCS) − 1). The
+    docs are read one at a time (twice for the first few: to pick the shard count), so the
+    memory held is one batch of text and one shard, whatever the collection's size.
 
-    WORK is an empty scratch folder (the per-shard spill files). SHARDS=0 picks the count.
+    WORK is an empty scratch folder (the spilled records and texts). SHARDS=0 picks the count.
+    ROWS, when given, receives each document's metadata row ("t", "u", "d", "a", "g").
     """
     tokenizer.warm()
-    bodies = [tokenizer.normalize(d.text) for d in docs]
-    units = sum(len(b) for b in bodies) + sum(len(d.title) for d in docs)
-    auto, chunk, text_bytes = layout(len(docs), units)
+    count = len(docs)
+    auto, chunk, _ = layout(count, _units_up_to(docs, MAX_SHARDS * SHARD_UNITS))
     shards = shards or auto
-    spill = Spill(work, shards)
-    batch: list[int] = []
-    size = 0
+    spill, texts = Spill(work / "runs", shards), _Texts(work / "texts")
+    rows = [] if rows is None else rows
+    batch: list[str] = []
+    titles: list[int] = []
+    first = size = 0
     for i, doc in enumerate(docs):
-        batch.append(i)
-        size += len(bodies[i])
-        if size >= BATCH_UNITS or i == len(docs) - 1:
-            texts = [tokenizer.searchable(docs[j].title, docs[j].account, bodies[j]) for j in batch]
-            spill.add(batch, texts,
-                      [tokenizer.units(tokenizer.normalize(docs[j].title)) for j in batch])
-            batch, size = [], 0
+        body = tokenizer.normalize(doc.text)
+        size += texts.add(body)
+        batch.append(tokenizer.searchable(doc.title, doc.account, body))
+        titles.append(tokenizer.units(tokenizer.normalize(doc.title)))
+        rows.append({"t": doc.title, "u": doc.url, "d": doc.date, "a": doc.account,
+                     "g": list(doc.tags),
+                     **({"h": heading_rows(doc, body)} if doc.headings else {})})
+        if size >= BATCH_UNITS or i == count - 1:
+            spill.add(first, batch, titles)
+            first, batch, titles, size = i + 1, [], [], 0
     with ThreadPoolExecutor(2) as pool:  # NumPy and zlib release the GIL
         for n, (directory, data) in enumerate(pool.map(spill.shard_files, range(shards))):
             sink(f"k/{n}.bin", directory)
             sink(f"p/{n}.bin", data)
-    places = _write_texts(sink, bodies, text_bytes)
-    for n, start in enumerate(range(0, len(docs), chunk)):
-        rows = [{"t": d.title, "u": d.url, "d": d.date, "a": d.account, "g": list(d.tags),
-                 "x": list(places[i]), **({"h": heading_rows(d, bodies[i])} if d.headings else {})}
-                for i, d in enumerate(docs[start:start + chunk], start)]
-        sink(f"d/{n}.json.gz", gzip_json({"docs": rows}))
-    codes = "".join(LENGTH_ALPHABET[length_code(tokenizer.units(b))] for b in bodies)
+    spill.close()
+    places = texts.write(sink)
+    for n, start in enumerate(range(0, count, chunk)):
+        part = [{**row, "x": list(places[i])} for i, row in enumerate(rows[start:start + chunk], start)]
+        sink(f"d/{n}.json.gz", gzip_json({"docs": part}))
+    codes = "".join(LENGTH_ALPHABET[length_code(n)] for n in texts.lengths)
     sink("lengths.json.gz", gzip_json({"q": codes}))
-    return {"docs": len(docs), "shards": shards, "chunk": chunk,
-            "ids": None if list(ids) == list(range(len(docs))) else list(ids)}
-
-
-def _write_texts(sink: Sink, bodies: list[str], text_bytes: int) -> list[tuple[int, int, int]]:
-    """Pack the (NFC) bodies into UTF-16LE text files; (file, start, length) in code units per doc."""
-    places: list[tuple[int, int, int]] = []
-    parts: list[bytes] = []
-    file = size = 0
-    for body in bodies:
-        data = body.encode("utf-16-le")
-        if parts and size + len(data) > text_bytes:
-            sink(f"t/{file}.bin", b"".join(parts))
-            file, parts, size = file + 1, [], 0
-        places.append((file, size // 2, len(data) // 2))
-        parts.append(data)
-        size += len(data)
-    if parts:
-        sink(f"t/{file}.bin", b"".join(parts))
-    return places
+    return {"docs": count, "shards": shards, "chunk": chunk,
+            "ids": None if list(ids) == list(range(count)) else list(ids)}
 
 
 class Hashed:
@@ -175,30 +204,17 @@ class Hashed:
         return self.hash.hexdigest()[:12]
 
 
-def write_base(docs: Sequence[SearchDoc], folder: Path, shards: int = 0) -> list[str]:
-    """Write the whole index of DOCS (ids = positions) into FOLDER; the files' relative paths."""
-    folder.mkdir(parents=True, exist_ok=True)
-    staging = folder / "segment.tmp"
-    written: list[str] = []
-
-    def to_disk(path: str, data: bytes) -> None:
-        target = staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        written.append(path)
-
-    sink = Hashed(to_disk)
-    with tempfile.TemporaryDirectory(dir=folder) as work:
-        entry = write_segment(docs, range(len(docs)), sink, Path(work), shards)
-    sink("facets.json.gz", gzip_json(_facets(docs)))
-    name = BASE
-    shutil.rmtree(folder / name, ignore_errors=True)
-    staging.rename(folder / name)
+def write_base(docs: Sequence[SearchDoc], sink: Sink, shards: int = 0) -> None:
+    """Write the whole index of DOCS (ids = positions) through SINK, the manifest last."""
+    hashed = Hashed(lambda path, data: sink(f"{BASE}/{path}", data))
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="wenji-search-") as work:
+        entry = write_segment(docs, range(len(docs)), hashed, Path(work), shards, rows)
+    hashed("facets.json.gz", gzip_json(_facets(rows)))
     manifest = {"format": FORMAT, "version": VERSION, "docs": len(docs),
-                "years": _years(docs), "retired": 0,
-                "segments": [{"name": name, "v": sink.version, **entry}]}
-    (folder / "manifest.json").write_bytes(manifest_bytes(manifest))
-    return [f"{name}/{p}" for p in written] + ["manifest.json"]
+                "years": _years(rows), "retired": 0,
+                "segments": [{"name": BASE, "v": hashed.version, **entry}]}
+    sink("manifest.json", manifest_bytes(manifest))
 
 
 def manifest_bytes(manifest: dict) -> bytes:
@@ -206,31 +222,32 @@ def manifest_bytes(manifest: dict) -> bytes:
 
 
 def build_index(docs: Iterable[SearchDoc], shards: int = 0) -> dict[str, bytes]:
-    """Every index file of DOCS in memory, by path relative to the search folder (for tests)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = write_base(list(docs), Path(tmp), shards)
-        return {p: (Path(tmp) / p).read_bytes() for p in paths}
+    """Every index file of DOCS in memory, by path relative to the search folder."""
+    files: dict[str, bytes] = {}
+
+    write_base(list(docs), files.__setitem__, shards)
+    return files
 
 
-def _facets(docs: Sequence[SearchDoc]) -> dict[str, object]:
-    accounts = Counter(d.account for d in docs if d.account)
-    tags = Counter(t for d in docs for t in dict.fromkeys(d.tags))
+def _facets(rows: Sequence[dict]) -> dict[str, object]:
+    accounts = Counter(r["a"] for r in rows if r["a"])
+    tags = Counter(t for r in rows for t in dict.fromkeys(r["g"]))
     acc_names = sorted(accounts, key=lambda k: (-accounts[k], k))
     tag_names = sorted(tags, key=lambda k: (-tags[k], k))
     acc_id = {k: i for i, k in enumerate(acc_names)}
     tag_id = {k: i for i, k in enumerate(tag_names)}
     return {"accounts": acc_names, "tags": tag_names,
-            "a": [acc_id[d.account] if d.account else -1 for d in docs],
-            "g": [[tag_id[t] for t in dict.fromkeys(d.tags)] for d in docs]}
+            "a": [acc_id[r["a"]] if r["a"] else -1 for r in rows],
+            "g": [[tag_id[t] for t in dict.fromkeys(r["g"])] for r in rows]}
 
 
-def _years(docs: Sequence[SearchDoc]) -> list[list[int]]:
+def _years(rows: Sequence[dict]) -> list[list[int]]:
     """[year, first doc id, count] per year, newest first (docs are sorted newest first)."""
     out: list[list[int]] = []
-    for i, d in enumerate(docs):
-        if not d.date:
+    for i, r in enumerate(rows):
+        if not r["d"]:
             continue
-        year = int(d.date[:4])
+        year = int(r["d"][:4])
         if out and out[-1][0] == year and out[-1][1] + out[-1][2] == i:
             out[-1][2] += 1
         else:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
 import gzip
 import json
 import random
@@ -196,17 +195,19 @@ def test_plan_outputs(fixture_site):
     outputs = search_output.plan(site, cfg)
     page = [o for o in outputs if o.template]
     assert [(o.path, o.template) for o in page] == [("search/index.html", "search.html")]
-    assert all(o.path.startswith("search/") for o in outputs)
-    assert all(Path(o.copy_of).is_file() for o in outputs if not o.template)
+    [folder] = [o for o in outputs if o.files]  # made in the write phase, not while planning
+    assert folder.path == "search"
+    files: dict[str, bytes] = {}
+    folder.files(files.__setitem__)
+    assert files == build_index(search_output.search_doc(e) for e in site.entries)
+    assert list(files)[-1] == "manifest.json"  # written last
     off = dataclasses.replace(cfg, search=SearchConfig(enabled=False))
     assert search_output.plan(site, off) == []
     fixed = dataclasses.replace(cfg, search=SearchConfig(shards=3))
-    planned = search_output.plan(site, fixed)
-    manifest = next(o.copy_of for o in planned if o.path == "search/manifest.json")
-    assert json.loads(Path(manifest).read_text())["segments"][0]["shards"] == 3
-    del planned, outputs
-    gc.collect()
-    assert not Path(manifest).exists()  # the scratch folder goes with the outputs
+    [folder] = [o for o in search_output.plan(site, fixed) if o.files]
+    files.clear()
+    folder.files(files.__setitem__)
+    assert json.loads(files["manifest.json"])["segments"][0]["shards"] == 3
 
 
 def test_bytes_are_deterministic():

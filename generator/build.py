@@ -162,7 +162,7 @@ def _full(cfg: SiteConfig, env: Any, scanned: Scan, key: str, inputs: dict[str, 
         shapes={e.key: manifest.shape(e) for e in site.entries},
         saved=result.saved if saving is not None else None,
         contexts=saving.name if saving is not None else None,
-        search=_search_state(planned), files=len(planned), articles=len(site.entries),
+        search=_search_state(planned, cfg.output_path), files=len(planned), articles=len(site.entries),
         problems=[(p.message, p.path, p.line, p.hint) for p in problems],
         complete=not any(isinstance(p, ArticleCrash) for p in problems))
     done = time.perf_counter()
@@ -171,11 +171,11 @@ def _full(cfg: SiteConfig, env: Any, scanned: Scan, key: str, inputs: dict[str, 
                         "write": done - planned_at})
 
 
-def _search_state(planned: list[Any]) -> dict | None:
-    """The segments of the search index among the PLANNED outputs (None with search off)."""
+def _search_state(planned: list[Any], out_dir: Path) -> dict | None:
+    """The segments of the search index the build wrote into OUT_DIR (None with search off)."""
     from generator.search import segments
 
     for out in planned:
-        if out.path == SEARCH_MANIFEST and out.copy_of is not None:
-            return segments.read_manifest(Path(out.copy_of).parent)
+        if out.files is not None and f"{out.path}/manifest.json" == SEARCH_MANIFEST:
+            return segments.read_manifest((out_dir / SEARCH_MANIFEST).parent)
     return None

@@ -76,43 +76,52 @@ def _child(conn, parent: int, out: Output, staging: Path, previous: Path | None,
 
 
 class Running:
-    """The folder outputs OUTS of one build, started (forked when FORK) into STAGING."""
+    """The folder outputs OUTS of one build, started (forked when FORK) into STAGING.
+
+    A folder whose process dies (the out-of-memory killer, a crash in native code) is made
+    again once in a fresh process; a second death fails the build.
+    """
 
     def __init__(self, outs: Sequence[Output], staging: Path, previous: Path | None,
                  place: Place, fork: bool) -> None:
         self.args = (staging, previous, place)
         self.here: list[Output] = []
         self.forked: list[tuple[Output, multiprocessing.process.BaseProcess, object]] = []
-        ctx = multiprocessing.get_context("fork") if fork else None
         for out in outs:
-            if ctx is None:
+            if fork:
+                self.forked.append(self._fork(out))
+            else:
                 self.here.append(out)
-                continue
-            conn, child = ctx.Pipe(duplex=False)
-            process = ctx.Process(target=_child,
-                                  args=(child, os.getpid(), out, *self.args), daemon=True)
-            process.start()
-            child.close()
-            self.forked.append((out, process, conn))
+
+    def _fork(self, out: Output) -> tuple[Output, multiprocessing.process.BaseProcess, object]:
+        ctx = multiprocessing.get_context("fork")
+        conn, child = ctx.Pipe(duplex=False)
+        process = ctx.Process(target=_child, args=(child, os.getpid(), out, *self.args),
+                              daemon=True)
+        process.start()
+        child.close()
+        return out, process, conn
 
     def finish(self) -> Made:
         """Wait for every folder (making those not forked now); what was written."""
         total = Made()
         for out in self.here:
             total.add(make(out, *self.args))
-        for out, process, conn in self.forked:
-            try:
-                answer = conn.recv()
-            except EOFError:
-                process.join()
+        while self.forked:
+            out, process, conn = self.forked[0]
+            answer = _answer(process, conn)
+            if answer is None:  # it died: once more, in a fresh process
+                self.forked[0] = out, process, conn = self._fork(out)
+                answer = _answer(process, conn)
+            self.forked.pop(0)
+            if answer is None:
                 answer = ("error", pool.Died(process.exitcode or 0).reason())
-            process.join()
             if answer[0] != "ok":
+                self.stop()
                 raise GeneratorError(f"the {out.source or out.path} could not be written: "
                                      f"{answer[1]}", out.source,
                                      hint="the previous output is left as it was")
             total.add(answer[1])
-        self.forked = []
         return total
 
     def stop(self) -> None:
@@ -123,3 +132,14 @@ class Running:
             process.join()
             conn.close()
         self.forked = []
+
+
+def _answer(process: multiprocessing.process.BaseProcess, conn) -> tuple | None:
+    """What the folder PROCESS reported, None if it died first."""
+    try:
+        answer = conn.recv()
+    except EOFError:
+        answer = None
+    process.join()
+    conn.close()
+    return answer

@@ -181,21 +181,20 @@ def encode_shard(units: np.ndarray, pairs: np.ndarray) -> tuple[bytes, bytes]:
     ints = np.stack([edoc - prev, 2 * (count - tcount) + has_t, tcount], axis=1)
     keep = np.ones(ints.shape, dtype=bool)
     keep[:, 2] = has_t
-    kept = ints[keep]
-    postings = varint.encode(kept)  # per entry: gap, head, (title count)
+    postings, kept = varint.encode_sized(ints[keep])  # per entry: gap, head, (title count)
     widths = np.zeros(ints.shape, dtype=np.int64)
-    widths[keep] = varint.widths(kept)
+    widths[keep] = kept
     plen = np.add.reduceat(widths.sum(axis=1), kstart)
     # positions: deltas within each (key, doc), the first from 0
     delta = pos.astype(np.int64)
     delta[1:] -= np.where(new[1:], 0, delta[:-1])
-    positions = varint.encode(delta)
+    positions, qwidths = varint.encode_sized(delta)
     qlen = np.zeros(len(keys), dtype=np.int64)
     if len(pairs):
         pfirst = np.ones(len(pairs), dtype=bool)
         pfirst[1:] = pkey[1:] != pkey[:-1]
         pstart = np.flatnonzero(pfirst)
-        qlen[np.searchsorted(keys, pkey[pstart])] = np.add.reduceat(varint.widths(delta), pstart)
+        qlen[np.searchsorted(keys, pkey[pstart])] = np.add.reduceat(qwidths, pstart)
     # data: per key its postings, then its positions
     block = np.cumsum(plen + qlen) - (plen + qlen)
     data = np.empty(len(postings) + len(positions), dtype=np.uint8)

@@ -11,26 +11,29 @@ import numpy as np
 
 def encode(values: np.ndarray) -> bytes:
     """VALUES (non-negative, < 2^35) as one varint stream."""
-    v = np.asarray(values, dtype=np.uint64)
+    return encode_sized(values)[0]
+
+
+def encode_sized(values: np.ndarray) -> tuple[bytes, np.ndarray]:
+    """(VALUES as one varint stream, the bytes each of them takes)."""
+    v = np.asarray(values)
     if v.size == 0:
-        return b""
+        return b"", np.zeros(0, dtype=np.int64)
+    top = int(v.max())
+    kind = np.uint32 if top < 1 << 32 else np.uint64
+    v = v.astype(kind, copy=False)
+    places = max(1, (top.bit_length() + 6) // 7)
     width = widths(v)
-    ends = np.cumsum(width)
-    starts = ends - width
-    out = np.empty(int(ends[-1]), dtype=np.uint8)
-    for byte in range(5):
-        has = width > byte
-        if not has.any():
-            break
-        part = (v[has] >> np.uint64(7 * byte)) & np.uint64(0x7F)
-        more = (width[has] > byte + 1).astype(np.uint64) << np.uint64(7)
-        out[starts[has] + byte] = (part | more).astype(np.uint8)
-    return out.tobytes()
+    used = np.arange(places) < width[:, None]
+    # one row of 7-bit groups per value, the high bit set on every used byte but the last
+    rows = ((v[:, None] >> (np.arange(places, dtype=kind) * kind(7))) & kind(0x7F)).astype(np.uint8)
+    rows[:, :-1] |= used[:, 1:].view(np.uint8) << np.uint8(7)
+    return rows[used].tobytes(), width
 
 
 def widths(values: np.ndarray) -> np.ndarray:
     """Bytes each of VALUES takes as a varint."""
-    v = np.asarray(values, dtype=np.uint64)
+    v = np.asarray(values)
     width = np.ones(v.size, dtype=np.int64)
     for shift in (7, 14, 21, 28):
         width += v >= (1 << shift)

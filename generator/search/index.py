@@ -33,7 +33,7 @@ MAX_CHUNKS = 200
 TEXT_FILE_BYTES = 1 << 20
 """Aimed-at size of one text file, raised so there are at most MAX_TEXT_FILES."""
 MAX_TEXT_FILES = 64
-BATCH_UNITS = 1 << 21
+BATCH_UNITS = 1 << 20
 """Code units of text extracted at once (the build's working memory for search)."""
 BASE = "b"
 """The base segment's folder; delta segments are named d-<version>."""

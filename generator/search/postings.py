@@ -13,6 +13,7 @@ docs/search-format.md has the layout.
 from __future__ import annotations
 
 import gzip
+import os
 from pathlib import Path
 
 import numpy as np
@@ -64,7 +65,7 @@ class Spill:
         folder.mkdir(parents=True, exist_ok=True)
         self.runs: list[tuple[np.ndarray, np.ndarray]] = []
         """Per batch and family: the records' shard bounds (the records are in the run file)."""
-        self._maps: list[tuple[np.ndarray, np.ndarray]] | None = None
+        self._files: dict[str, int] = {}
 
     def add(self, first: int, texts: list[str], title_units: list[int]) -> None:
         """Add the documents FIRST, FIRST + 1, … with searchable TEXTS, titles TITLE_UNITS long."""
@@ -112,28 +113,30 @@ class Spill:
         take(rows, order).tofile(self.folder / name)
         return np.concatenate([[0], np.cumsum(np.bincount(shard, minlength=self.shards))])
 
-    def _runs(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        if self._maps is None:
-            self._maps = [(self._map(f"u{n}", _UNIT), self._map(f"b{n}", _PAIR))
-                          for n in range(len(self.runs))]
-        return self._maps
-
-    def _map(self, name: str, dtype: np.dtype) -> np.ndarray:
-        path = self.folder / name
-        if path.stat().st_size == 0:
+    def _slice(self, name: str, dtype: np.dtype, start: int, end: int) -> np.ndarray:
+        """Records START … END − 1 of run NAME (read, not mapped: mapped pages of the run
+        files would count in the process's memory)."""
+        if end <= start:
             return np.zeros(0, dtype=dtype)
-        return np.memmap(path, dtype=dtype, mode="r")
+        if name not in self._files:
+            self._files[name] = os.open(self.folder / name, os.O_RDONLY)
+        size = dtype.itemsize
+        data = os.pread(self._files[name], (end - start) * size, start * size)
+        return np.frombuffer(data, dtype=dtype)
 
     def shard_files(self, n: int) -> tuple[bytes, bytes]:
         """(k/<n>.bin gzipped, p/<n>.bin) of shard N."""
-        maps = self._runs()
-        units = _merge([m[0][b[0][n]:b[0][n + 1]] for m, b in zip(maps, self.runs)], _UNIT)
-        pairs = _merge([m[1][b[1][n]:b[1][n + 1]] for m, b in zip(maps, self.runs)], _PAIR)
+        units = _merge([self._slice(f"u{r}", _UNIT, b[0][n], b[0][n + 1])
+                        for r, b in enumerate(self.runs)], _UNIT)
+        pairs = _merge([self._slice(f"b{r}", _PAIR, b[1][n], b[1][n + 1])
+                        for r, b in enumerate(self.runs)], _PAIR)
         return encode_shard(units, pairs)
 
     def close(self) -> None:
-        """Drop the run files' maps (the caller removes the folder)."""
-        self._maps = None
+        """Close the run files (the caller removes the folder)."""
+        for fd in self._files.values():
+            os.close(fd)
+        self._files = {}
 
 
 def _merge(parts: list[np.ndarray], dtype: np.dtype) -> np.ndarray:

@@ -281,8 +281,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--name", help="results file name (default: build-<sizes>)")
     args = p.parse_args(argv)
     # as recorded in the results: folder options name this machine's paths, so they are left out
-    args.argv = [a for i, a in enumerate(argv) if a not in ("--work", "--shared")
-                 and (i == 0 or argv[i - 1] not in ("--work", "--shared"))]
+    args.argv = results.shown_argv(argv)
     args.sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     unknown = set(args.tools) - set(ORDER)

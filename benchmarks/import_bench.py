@@ -134,7 +134,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
                    help="scratch folder (default: build/bench)")
     p.add_argument("--pss", action="store_true", help="also sample PSS (fair for forked workers; costs CPU)")
     args = p.parse_args(argv)
-    args.argv = argv
+    args.argv = results.shown_argv(argv)
     args.shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
     bad = set(args.shapes) - set(rawpages.SHAPES)
     if bad:

@@ -120,3 +120,13 @@ def run_record(m: Measured) -> dict:
         d["stderr"] = m.stderr[-2000:]
         d["stdout"] = m.stdout[-2000:]
     return d
+
+
+PLACES = ("--work", "--shared")
+"""Options that name folders of this machine: left out of the command a results file shows."""
+
+
+def shown_argv(argv: Sequence[str]) -> list[str]:
+    """ARGV without the PLACES options and their values (results name no machine's paths)."""
+    return [a for i, a in enumerate(argv)
+            if a not in PLACES and (i == 0 or argv[i - 1] not in PLACES)]

@@ -162,7 +162,8 @@ def _full(cfg: SiteConfig, env: Any, scanned: Scan, key: str, inputs: dict[str, 
         shapes={e.key: manifest.shape(e) for e in site.entries},
         saved=result.saved if saving is not None else None,
         contexts=saving.name if saving is not None else None,
-        search=_search_state(planned, cfg.output_path), files=len(planned), articles=len(site.entries),
+        search=_search_state(planned, cfg.output_path),
+        files=result.written + result.unchanged, articles=len(site.entries),
         problems=[(p.message, p.path, p.line, p.hint) for p in problems],
         complete=not any(isinstance(p, ArticleCrash) for p in problems))
     done = time.perf_counter()

@@ -26,24 +26,23 @@ Place = Callable[[str, "str | None", bytes], bool]
 
 @dataclass
 class Made:
-    """Folder outputs with a file whose bytes are new, and those whose files all were kept."""
+    """Files of the folder outputs whose bytes are new, and those kept from the last build."""
 
     written: int = 0
     unchanged: int = 0
 
-    def add(self, new: int) -> None:
-        """Count one folder that wrote NEW files."""
-        if new:
-            self.written += 1
-        else:
-            self.unchanged += 1
+    def add(self, counts: tuple[int, int]) -> None:
+        """Count one folder's (new, all) files."""
+        new, made = counts
+        self.written += new
+        self.unchanged += made - new
 
 
-def make(out: Output, staging: Path, previous: Path | None, place: Place) -> int:
+def make(out: Output, staging: Path, previous: Path | None, place: Place) -> tuple[int, int]:
     """Make the folder output OUT under STAGING (PREVIOUS: the output folder it replaces);
-    how many of its files are new (the others are linked from PREVIOUS)."""
+    (how many of its files are new, how many it made): the others are linked from PREVIOUS."""
     assert out.files is not None
-    new = 0
+    new = made = 0
     root = os.path.join(staging, out.path)
     before = os.path.join(previous, out.path) if previous is not None else None
     folders: set[str] = set()
@@ -54,11 +53,12 @@ def make(out: Output, staging: Path, previous: Path | None, place: Place) -> int
         if parent not in folders:
             os.makedirs(parent, exist_ok=True)
             folders.add(parent)
-        nonlocal new
+        nonlocal new, made
         new += place(target, os.path.join(before, rel) if before is not None else None, data)
+        made += 1
 
     out.files(put)
-    return new
+    return new, made
 
 
 def _child(conn, parent: int, out: Output, staging: Path, previous: Path | None,

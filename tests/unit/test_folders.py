@@ -36,7 +36,7 @@ def test_folder_is_made_and_previous_files_are_linked(tmp_path, fork):
     (previous / "idx" / "a" / "one.txt").write_bytes(b"one")
     staging.mkdir()
     running = folders.Running([_folder(tmp_path, 0)], staging, previous, _place, fork)
-    assert running.finish() == folders.Made(written=1, unchanged=0)
+    assert running.finish() == folders.Made(written=1, unchanged=1)  # two.txt; one.txt kept
     assert (staging / "idx" / "two.txt").read_bytes() == b"two"
     same = (staging / "idx" / "a" / "one.txt").stat().st_ino
     assert same == (previous / "idx" / "a" / "one.txt").stat().st_ino  # linked, not rewritten
@@ -46,7 +46,7 @@ def test_a_killed_folder_process_is_run_again_once(tmp_path):
     staging = tmp_path / "new"
     staging.mkdir()
     running = folders.Running([_folder(tmp_path, 1)], staging, None, _place, fork=True)
-    assert running.finish() == folders.Made(written=1)
+    assert running.finish() == folders.Made(written=2)
     assert (staging / "idx" / "two.txt").read_bytes() == b"two"
     (tmp_path / "tries").unlink()
     again = folders.Running([_folder(tmp_path, 2)], staging, None, _place, fork=True)

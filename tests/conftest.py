@@ -14,10 +14,10 @@ from generator.cli import main
 from generator.model import sealed
 
 
-def wenji(*argv: str) -> tuple[int, str, str]:
-    """Run `wenji ARGV` in this process: (exit status, stdout, stderr)."""
+def wenji(*argv: str | os.PathLike) -> tuple[int, str, str]:
+    """Run `wenji ARGV` in this process (paths given as they are): (exit status, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
+    code = main([str(a) for a in argv], out, err)
     return code, out.getvalue(), err.getvalue()
 
 

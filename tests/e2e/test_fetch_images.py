@@ -5,7 +5,6 @@ resume, a killed run leaves no partial file, hand-edited articles are left alone
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import signal
@@ -21,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from generator.clean.images import image_type
-from generator.cli import main
 from generator.model import frontmatter
+from tests.conftest import wenji as run
 
 
 def png(seed: int) -> bytes:
@@ -137,11 +136,6 @@ def article(site: Path, name: str, body: str, cover: str = "") -> Path:
     path.write_text(f"---\n{head}---\n\n这是一篇用来测试图片下载的文章，正文足够长，{name}。\n\n{body}\n",
                     encoding="utf-8")
     return path
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    return main([str(a) for a in argv], out, err), out.getvalue(), err.getvalue()
 
 
 def imported(site: Path) -> dict[str, str]:

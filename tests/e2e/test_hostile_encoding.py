@@ -5,19 +5,13 @@ Content files must be UTF-8; import also reads GB18030 (and reports only what ne
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 from pathlib import Path
 
-from generator.cli import main
+from tests.conftest import wenji as run
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "site"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    return main(list(argv), out, err), out.getvalue(), err.getvalue()
 
 
 def test_a_content_file_that_is_not_utf8_is_named_by_line_and_column(tmp_path):

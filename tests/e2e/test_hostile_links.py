@@ -7,23 +7,17 @@ tmp_path; the secret's text must appear nowhere in content/ or the output.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
 from pathlib import Path
 
-from generator.cli import main
+from tests.conftest import wenji as run
 
 SECRET = "SECRET-ssh-key-4f1c0a"
 SAVED = Path(__file__).parent.parent / "fixtures" / "clean" / "wechat-html" / "saved"
 ARTICLE = "---\ntitle: 好文章\ndate: 2024-01-02\n---\n\n正文在这里。\n\n![图](images/pic.png)\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    return main(list(argv), out, err), out.getvalue(), err.getvalue()
 
 
 def secret_files(tmp_path: Path) -> Path:

@@ -1,17 +1,11 @@
 """A browser-saved page's pictures survive the original host: import copies them, build serves them."""
 
-import io
 import shutil
 from pathlib import Path
 
-from generator.cli import main
+from tests.conftest import wenji as run
 
 SAVED = Path(__file__).parent.parent / "fixtures" / "clean" / "wechat-html" / "saved"
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    return main(list(argv), out, err), out.getvalue(), err.getvalue()
 
 
 def test_localised_images_are_copied_into_the_site_and_resolve(tmp_path):

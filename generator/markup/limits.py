@@ -8,9 +8,9 @@ markdown-it-pyrs takes time quadratic in the number of link reference definition
 
 - MAX_BODY_CHARS: a longer body is not rendered; the article is reported (check).
 - MAX_NESTING: a line whose quote and list markers (with the indentation before them, two
-  columns counting as a level of the list it may continue) would open more levels than this is flattened: the first
-  marker past the limit is escaped with a backslash, so it and the rest of the line read as
-  text at the deepest level allowed. No text is lost; only the excess nesting is. (A code
+  columns counting as a level of the list it may continue) would open more levels than this
+  is flattened: the first marker past the limit is escaped with a backslash, so it and the
+  rest of the line read as text at the deepest level allowed. No text is lost; only the excess nesting is. (A code
   line indented by over 200 columns and starting with a marker would show the backslash.)
 - MAX_REFERENCES: a body with more reference definitions is converted by the pure-Python
   markdown-it-py, which writes the same HTML in linear time (about ten times slower).

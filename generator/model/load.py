@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import confine, encoding, pool, urls
+from generator import confine, encoding, pool, session, urls
 from generator.config import SiteConfig
 from generator.errors import FrontMatterError, GeneratorError
 from generator.markup import headings, limits, markdown, media
-from generator import session
 from generator.model import cache, frontmatter, pages
 from generator.model.article import Article, FrontMatter
 from generator.model.entry import Entry, pack
@@ -81,7 +80,7 @@ def scan(content: Path, site: Path | None = None) -> Scan:
                     walk(path, prefix + name + "/")
                     continue
                 if name.endswith(".md"):
-                    into = found.pages if prefix.startswith(pages.FOLDER + "/") else found.articles  # named (slug, messages) as the link is
+                    into = found.pages if prefix.startswith(pages.FOLDER + "/") else found.articles
                 elif os.path.splitext(name)[1].lower() in media.IMAGE_SUFFIXES:
                     into = found.images
                     path = os.path.realpath(path)  # copied from the checked target

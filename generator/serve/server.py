@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterable
 
 from generator.errors import ConfigError, GeneratorError
+from generator.hosts import WILDCARDS
 from generator.serve.connections import HTTPService, Limits, listen
 from generator.serve.problems import Problem, Relativizer, preview_labels
-from generator.hosts import WILDCARDS
 from generator.serve.responses import Site
 from generator.serve.state import BuildState
 

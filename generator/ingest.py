@@ -459,9 +459,7 @@ class _Written:
         the outcome is then decided against the file as it was before this import."""
         try:
             text = self.path.read_text(encoding="utf-8")
-            article = frontmatter.parse(text, self.path)
-            front = replace(article.front, summary=summary.summarize(article.body, shared=shared))
-            final = frontmatter.dump(replace(article, front=front))
+            final = frontmatter.dump(_resummarized(frontmatter.parse(text, self.path), shared))
             if final == text:
                 return
             if self.before is not None:
@@ -477,5 +475,10 @@ def _resummarize(items: list[Converted], shared: set[str]) -> None:
     for item in items:
         if item.article is None or not item.openings or item.openings[0] not in shared:
             continue
-        front = replace(item.article.front, summary=summary.summarize(item.article.body, shared=shared))
-        item.article = replace(item.article, front=front)
+        item.article = _resummarized(item.article, shared)
+
+
+def _resummarized(article: Article, shared: set[str]) -> Article:
+    """ARTICLE with its summary taken again from its body, skipping the SHARED openings."""
+    front = replace(article.front, summary=summary.summarize(article.body, shared=shared))
+    return replace(article, front=front)

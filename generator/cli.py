@@ -237,8 +237,7 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
                    help="build for this URL (needed to publish a site whose base_url is localhost)")
     d.add_argument("--no-build", action="store_true", help="deploy the existing output without building")
     d.set_defaults(func=cmd_deploy)
-    return p, {"init": ini, "import": imp, "fetch-images": fi, "build": b, "check": c,
-               "serve": s, "deploy": d}
+    return p, dict(sub.choices)  # every add_parser above, by name: none listed twice
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -36,7 +36,7 @@ from typing import Any, Iterator
 
 from generator.errors import InputError
 from generator.sources import RawDoc, decode, undecodable
-from generator.sources.data import nested, records
+from generator.sources.data import fields, nested, records
 from generator.sources.markdown.adapter import inert_body
 from generator.meta import dates
 from generator.meta.wechat import article_url, url_identity
@@ -45,14 +45,7 @@ from generator.sources.markdown.meta import meta_text
 FORMAT = "jsonl"
 METADATA_SOURCE = "front matter"  # a record's own fields
 EXTENSIONS = {".jsonl", ".ndjson", ".json", ".csv"}
-_TITLE = ("title", "msg_title", "标题")
-_ACCOUNT = ("account_name", "nickname", "mp_name", "biz_name", "公众号", "name", "account")
-_ACCOUNT_ID = ("account_id", "alias", "wechat_id", "微信号")
 _ID_LIKE = re.compile(r"^(?:gh_[0-9a-f]{12}|[A-Za-z][-_A-Za-z0-9]{5,19})$")
-_HTML_BODY = ("content_html", "html", "body_html")
-_MD_BODY = ("markdown", "content_md")
-_BODY = ("content", "body", "text", "article", "正文", "contenttext", "content_text")
-_URL = ("url", "link", "msg_link", "content_url", "article_url")
 _DATE = ("date", "created_at", "publish_time", "pub_date", "pubdate", "publish_date", "create_time",
          "published", "datetime", "time", "ct")
 _AUTHOR = ("author", "作者")
@@ -122,8 +115,8 @@ def _pick(rec: dict[str, Any], keys: tuple[str, ...]) -> Any:
 def _from_fields(raw: RawDoc, rec: dict[str, Any]) -> RawDoc:
     """Fill RAW from a record's fields (names matched case-insensitively)."""
     rec = {str(k).strip().lower(): v for k, v in rec.items()}
-    raw.title = meta_text(_pick(rec, _TITLE))
-    for key in _ACCOUNT:
+    raw.title = meta_text(_pick(rec, fields.TITLE))
+    for key in fields.ACCOUNT:
         value = meta_text(_pick(rec, (key,)))
         if not value:
             continue
@@ -132,19 +125,20 @@ def _from_fields(raw: RawDoc, rec: dict[str, Any]) -> RawDoc:
             raw.account_id = raw.account_id or value
         else:
             raw.account = raw.account or value
-    raw.account_id = raw.account_id or meta_text(_pick(rec, _ACCOUNT_ID))
+    raw.account_id = raw.account_id or meta_text(_pick(rec, fields.ACCOUNT_ID))
     raw.author = meta_text(_pick(rec, _AUTHOR))
     raw.summary = meta_text(_pick(rec, _SUMMARY))
     raw.cover = meta_text(_pick(rec, _COVER))
     raw.date = _date(raw, _pick(rec, _DATE))
-    raw.url = article_url(meta_text(_pick(rec, _URL)))
+    raw.url = article_url(meta_text(_pick(rec, fields.URL)))
     raw.identity = url_identity(raw.url)
     tags = _pick(rec, _TAGS)
     if isinstance(tags, str):
         tags = re.split(r"[,，、;；\s]+", tags)
     raw.tags = [t for t in (meta_text(x) for x in tags or []) if t] if isinstance(
         tags, list) else []
-    html_body, md_body, body = (_pick(rec, _HTML_BODY), _pick(rec, _MD_BODY), _pick(rec, _BODY))
+    html_body, md_body, body = (_pick(rec, fields.HTML_BODY), _pick(rec, fields.MD_BODY),
+                                _pick(rec, fields.BODY))
     if isinstance(html_body, str):
         raw.html = html_body
     elif isinstance(md_body, str):
@@ -171,7 +165,8 @@ def _date(raw: RawDoc, value: Any) -> Any:
 
 def _looks_like_csv(text: str) -> bool:
     header = text.split("\n", 1)[0].lower()
-    known = sum(1 for name in _TITLE + _ACCOUNT + _BODY + _DATE + _URL if name in header)
+    known = sum(1 for name in fields.TITLE + fields.ACCOUNT + fields.BODY + _DATE + fields.URL
+                if name in header)
     return "," in header and known >= 2
 
 
@@ -180,7 +175,8 @@ def _csv(path: Path, text: str) -> Iterator[RawDoc]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames:
         raise InputError("CSV file without a header row", path, 1)
-    has_body = any(str(f).lower() in _BODY + _HTML_BODY + _MD_BODY for f in reader.fieldnames)
+    has_body = any(str(f).lower() in fields.BODY + fields.HTML_BODY + fields.MD_BODY
+                   for f in reader.fieldnames)
     while True:
         start = reader.line_num + 1
         try:

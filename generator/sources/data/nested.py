@@ -14,13 +14,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-_TITLE = {"title", "msg_title", "标题"}
-_CONTENT = {"content", "body", "text", "article", "正文", "content_html", "html", "body_html",
-            "markdown", "content_md", "contenttext", "content_text", "url", "link", "msg_link",
-            "content_url", "article_url"}
-_INHERITED = {"account_name", "nickname", "mp_name", "biz_name", "公众号", "name", "account",
-              "account_id", "alias", "wechat_id", "微信号", "datetime", "create_time", "date",
-              "pubdate", "pub_date", "publish_time", "author"}
+from generator.sources.data import fields
+
+_TITLE = set(fields.TITLE)
+_CONTENT = {*fields.HTML_BODY, *fields.MD_BODY, *fields.BODY, *fields.URL}
+_INHERITED = {*fields.ACCOUNT, *fields.ACCOUNT_ID, "datetime", "create_time", "date", "pubdate",
+              "pub_date", "publish_time", "author"}
 _DEPTH = 8
 
 

@@ -204,15 +204,15 @@ def load_sources(sources: list[Source], cfg: SiteConfig,
     each entry pickled on its own; with PICKLED, those bytes are kept there by relative path,
     so the entry cache can store them without pickling the entries again.
     """
-    settings = (cfg.article_url, cfg.chars_per_minute, cfg.search.enabled,
-                sum(st[0] for _, _, st in sources) >= SQUEEZE_FROM)
+    settings = dict(pattern=cfg.article_url, per_minute=cfg.chars_per_minute,
+                    keep_text=cfg.search.enabled,
+                    squeeze=sum(st[0] for _, _, st in sources) >= SQUEEZE_FROM)
     if not sources or not pool.fork_safe():
-        return [_load_one(source, *settings) for source in sources]
+        return [_load_one(source, **settings) for source in sources]
     jobs = pool.workers() if len(sources) >= PARALLEL_FROM else 1
     size = max(16, min(256, len(sources) // (jobs * 8)))
     chunks = [sources[i:i + size] for i in range(0, len(sources), size)]
-    one = functools.partial(_load_one, pattern=settings[0], per_minute=settings[1],
-                            keep_text=settings[2], squeeze=settings[3], pickled=True)
+    one = functools.partial(_load_one, **settings, pickled=True)
     loaded: dict[str, Any] = {}
     with contextlib.closing(pool.run(one, chunks, jobs, budget=cfg.timeout)) as results:
         for items, answers in results:  # while later chunks are loading

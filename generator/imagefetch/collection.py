@@ -74,11 +74,12 @@ def fetch_collection(cfg, *, force: bool = False, dry_run: bool = False,
             continue
         if not references(text):
             continue
-        if frontmatter.is_hand_edited(text) and not force:
+        edited = frontmatter.is_hand_edited(text)
+        if edited and not force:
             result.kept.append(rel)
             print(f"kept: {rel}: edited since import; --force rewrites its image links", file=stream)
             continue
-        new, tally = _localize_text(text, fetcher, rel, stream)
+        new, tally = _localize_text(text, edited, fetcher, rel, stream)
         if tally.touched:
             print(f"images: {rel}: {tally.report()}", file=stream)
         if new != text:
@@ -89,8 +90,10 @@ def fetch_collection(cfg, *, force: bool = False, dry_run: bool = False,
     return result
 
 
-def _localize_text(text: str, fetcher: Fetcher, rel: str, stream: IO[str]) -> tuple[str, Tally]:
-    """TEXT with its body's and cover's image links made local (checksum kept consistent)."""
+def _localize_text(text: str, edited: bool, fetcher: Fetcher, rel: str,
+                   stream: IO[str]) -> tuple[str, Tally]:
+    """TEXT with its body's and cover's image links made local; restamped unless EDITED (by
+    hand since import: its old checksum is kept, so it stays protected)."""
     m = _HEAD.match(text)
     if m is None:  # no front matter: a plain Markdown page
         body, _, tally = fetcher.localize(text, None)
@@ -101,7 +104,6 @@ def _localize_text(text: str, fetcher: Fetcher, rel: str, stream: IO[str]) -> tu
     except Exception as exc:  # a broken front matter: still localise the body
         print(f"warning: {rel}: front matter unreadable ({exc}); cover left as is", file=stream)
         cover = None
-    edited = frontmatter.is_hand_edited(text)
     new_body, new_cover, tally = fetcher.localize(body, cover)
     if cover and new_cover != cover:
         head = _set_cover(head, cover, new_cover)

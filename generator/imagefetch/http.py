@@ -101,14 +101,14 @@ def _once(url: str, settings: Settings) -> tuple[bytes, str]:
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, (TimeoutError, socket.timeout)):
             raise _Transient("timed out") from None
-        if isinstance(exc.reason, (ConnectionError, OSError)) and not isinstance(exc.reason, str):
+        if isinstance(exc.reason, OSError):
             raise _Transient(f"cannot connect: {getattr(exc.reason, 'strerror', None) or exc.reason}") from None
         raise FetchFailed(str(exc.reason)) from None
     except http.client.HTTPException as exc:
         raise _Transient(f"broken answer: {type(exc).__name__}") from None
-    except (ConnectionError, OSError, ValueError) as exc:
-        if isinstance(exc, (ConnectionError, OSError)):
-            raise _Transient(f"connection failed: {exc}") from None
+    except OSError as exc:
+        raise _Transient(f"connection failed: {exc}") from None
+    except ValueError as exc:
         raise FetchFailed(f"bad URL: {exc}") from None
     ext = image_type(data)
     if ext is None:

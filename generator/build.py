@@ -26,7 +26,6 @@ from generator.report import ExitStatus
 
 PROGRESS_FROM = 2000
 """Outputs from which a progress bar is shown on a terminal."""
-SEARCH_MANIFEST = "search/manifest.json"
 
 
 @dataclass
@@ -162,7 +161,7 @@ def _full(cfg: SiteConfig, env: Any, scanned: Scan, key: str, inputs: dict[str, 
         shapes={e.key: manifest.shape(e) for e in site.entries},
         saved=result.saved if saving is not None else None,
         contexts=saving.name if saving is not None else None,
-        search=_search_state(planned, cfg.output_path),
+        search=_search_state(cfg),
         files=result.written + result.unchanged, articles=len(site.entries),
         problems=[(p.message, p.path, p.line, p.hint) for p in problems],
         complete=not any(isinstance(p, ArticleCrash) for p in problems))
@@ -172,11 +171,9 @@ def _full(cfg: SiteConfig, env: Any, scanned: Scan, key: str, inputs: dict[str, 
                         "write": done - planned_at})
 
 
-def _search_state(planned: list[Any], out_dir: Path) -> dict | None:
-    """The segments of the search index the build wrote into OUT_DIR (None with search off)."""
+def _search_state(cfg: SiteConfig) -> dict | None:
+    """The segments of the search index the build wrote into the output (None with search off)."""
+    from generator.outputs.search import FOLDER
     from generator.search import segments
 
-    for out in planned:
-        if out.files is not None and f"{out.path}/manifest.json" == SEARCH_MANIFEST:
-            return segments.read_manifest((out_dir / SEARCH_MANIFEST).parent)
-    return None
+    return segments.read_manifest(Path(cfg.output_path) / FOLDER) if cfg.search.enabled else None

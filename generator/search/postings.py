@@ -44,7 +44,7 @@ def stable_order(keys: np.ndarray) -> np.ndarray:
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     bits = max(1, (n - 1).bit_length())
-    top = int(keys.max()).bit_length() if n else 0
+    top = int(keys.max()).bit_length()
     if top + bits > 64:
         return np.argsort(keys, kind="stable")
     tagged = keys.astype(np.uint64) << np.uint64(bits) | np.arange(n, dtype=np.uint64)

@@ -58,16 +58,16 @@ def delta_files(held: dict | None, changed: Mapping[int, SearchDoc],
         return None
     base, deltas = manifest["segments"][0], manifest["segments"][1:]
     docs = manifest["docs"]
-    held = {i for seg in deltas for i in seg["ids"]}
-    if len(held | changed.keys()) > max(FULL_MIN, FULL_SHARE * docs):
+    in_deltas = {i for seg in deltas for i in seg["ids"]}
+    if len(in_deltas | changed.keys()) > max(FULL_MIN, FULL_SHARE * docs):
         return None
     merge = len(deltas) >= MAX_DELTAS or \
-        len(held | changed.keys()) > max(MERGE_MIN, MERGE_SHARE * docs)
+        len(in_deltas | changed.keys()) > max(MERGE_MIN, MERGE_SHARE * docs)
     fresh = dict(changed)
     if merge:
         if manifest.get("retired", 0) + len(deltas) > MAX_RETIRED:
             return None
-        others = current(sorted(held - changed.keys()))
+        others = current(sorted(in_deltas - changed.keys()))
         if others is None:
             return None
         fresh.update(others)

@@ -72,21 +72,23 @@ def _item(path: Path, k: int, item: ET.Element, account: str | None, atom: bool)
         ("atom:published", "atom:updated") if atom else ("pubDate", "dc:date"))) if d), None)
     bodies = [_text(item, tag) or "" for tag in (
         ("atom:content", "atom:summary") if atom else ("content:encoded", "description"))]
-    body = max(bodies, key=lambda b: len(_plain(b)))
+    plains = [_plain(b) for b in bodies]
+    at = max(range(len(bodies)), key=lambda i: len(plains[i]))
+    body = bodies[at]
     raw = RawDoc(input=str(path), format="feed", record=k, title=title, date=when,
                  account=account, author=author if author and author != account else None,
                  url=wechat.article_url(link) or link)
-    raw.not_article = _not_article(title, body, link, guid)
+    raw.not_article = _not_article(title, body, plains[at], link, guid)
     if not raw.not_article:
         raw.html = body
-        digest = _plain(bodies[-1])
-        if body is not bodies[-1] and digest and len(digest) < _DIGEST_CHARS:
+        digest = plains[-1]
+        if at != len(bodies) - 1 and digest and len(digest) < _DIGEST_CHARS:
             raw.summary = digest  # the account's digest, as a list response gives it
     return raw
 
 
-def _not_article(title: str | None, body: str, link: str | None, guid: str) -> str | None:
-    text = _plain(body)
+def _not_article(title: str | None, body: str, text: str, link: str | None,
+                 guid: str) -> str | None:
     if _WARNING.match(title or "") or _NOTICE.search(guid) or _NOTICE.search(link or ""):
         return "feed service notice, not an article"
     if not text or re.sub(r"\W+", "", text) == re.sub(r"\W+", "", title or ""):

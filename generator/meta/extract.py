@@ -75,6 +75,8 @@ def settle(raw: RawDoc, *, default: str) -> RawDoc:
         if best is not None:
             setattr(raw, name, best.value)
             raw.found[name] = best.source
+    if not raw.tags:  # a `Tags: a, b` line of the header, when the input named none
+        raw.tags = next((list(c.value) for c in candidates if c.field == "tags"), [])
     if heading is not None and raw.found.get("title") == "heading" and \
             raw.title == labels.plain(_HEADING.match(lines[heading]).group(1)):
         used.append(heading)
@@ -182,11 +184,12 @@ def _title_heading(lines: list[str], zone: list[int], read: dict[int, list]) -> 
 
 def _alone(lines: list[str], k: int, read: dict[int, list]) -> bool:
     """True when line K's paragraph (the lines around it up to blank lines) holds nothing but
-    metadata lines: a `链接：…` line inside a paragraph of text is text."""
+    metadata lines, or property lines of an exporter's block (`Created: …`): a `链接：…` line
+    inside a paragraph of text is text."""
     for step in (-1, 1):
         j = k + step
         while 0 <= j < len(lines) and lines[j].strip() and not _RULE.match(lines[j]):
-            if not (read.get(j) or _HEADING.match(lines[j])):
+            if not (read.get(j) or _HEADING.match(lines[j]) or labels.is_property(lines[j])):
                 return False
             j += step
     return True

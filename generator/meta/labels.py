@@ -22,6 +22,7 @@ LABELS: dict[str, str] = {
     **dict.fromkeys(("发布时间", "发表时间", "发布日期", "发表日期", "发表于", "发布于", "日期",
                      "Published", "Date", "Posted", "Published on", "Posted on",
                      "Publish time", "Publish date"), "date"),
+    **dict.fromkeys(("标签", "关键词", "Tags", "Keywords"), "tags"),
     **dict.fromkeys(("原文链接", "原文地址", "原文", "文章链接", "原始链接", "文章地址", "URL",
                      "Original", "Original URL", "Original link", "Source URL"), "url"),
 }
@@ -35,7 +36,10 @@ _URL = re.compile(r"^[\s*_`<>|]*(https?://[^\s<>|*`\]]+?)[\s*_`<>|]*$")
 _PLACE = re.compile(r"\s*(?:(?:发表于|发布于)?\s*[\u4e00-\u9fff]{2,6})?\s*")  # `… 10:32 发表于广东`
 _BYLINE_LEAD = re.compile(r"^(?:原创|Original|转载|翻译)\s*[:：]?\s+", re.I)
 _SIGNS = re.compile(r"(?<!\\)[*_`~]+|\\(?=[\\`*_{}\[\]()#+\-.!|<>~])")
-_MAX = {"title": 120, "account": 40, "author": 40, "source": 60}
+_MAX = {"title": 120, "account": 40, "author": 40, "source": 60, "tags": 20}
+_TAG_SPLIT = re.compile(r"\s*[,，、;；]\s*")
+_PROPERTY = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*)?[A-Za-z\u4e00-\u9fff][\w \u4e00-\u9fff]{0,19}"
+                       r"(?:\*\*)?\s*[:：]\s*\S")
 _NOT_NAMES = re.compile(r"[：:。，,！？!?；;（）()《》【】\[\]<>|/\\]|^\d|于$|^(?:发布|更新|发表|阅读)")
 
 
@@ -55,6 +59,12 @@ def read_line(line: str, *, year: int | None = None) -> list[Label]:
     if len(line) > 600 or not line.strip():
         return []
     return _labelled(line, year) or _byline(line) or _link_line(line)
+
+
+def is_property(line: str) -> bool:
+    """Whether LINE has the shape of an exporter's property line (`Created: …`, `状态：已读`),
+    known label or not: such lines around a labelled line make a metadata block."""
+    return len(line) <= 120 and _PROPERTY.match(line) is not None
 
 
 def plain(text: str) -> str:
@@ -99,6 +109,10 @@ def _value(field: str, raw: str, year: int | None) -> object | None:
     text = plain(raw).strip(" |-–—「」『』\"'“”")
     if field == "date":
         return dates.parse(text, year=year)
+    if field == "tags":
+        tags = [t.strip("#") for t in _TAG_SPLIT.split(text) if t.strip("#")]
+        return tags if tags and len(tags) <= 12 and all(len(t) <= _MAX["tags"] for t in tags) \
+            else None
     if not text or len(text) > _MAX[field]:
         return None
     return text

@@ -54,6 +54,8 @@ WX = "https://mp.weixin.qq.com/s?__biz=MzI0ODE5NDU5Mw==&mid=402065063&idx=1&sn=d
     ("会议于 2018-09-27 举行", []),
     ("链接：https://pan.baidu.com/s/1twrH", []),
     ("发布时间：不详", []),
+    ("Tags: 农业, 政策", [("tags", ["农业", "政策"])]),
+    ("标签：#乡村振兴 、#三农", [("tags", ["乡村振兴", "三农"])]),
 ])
 def test_read_line(line, expected):
     assert [(lab.field, lab.value) for lab in labels.read_line(line)] == expected
@@ -79,6 +81,18 @@ def test_header_and_footer_metadata_leave_the_body_but_the_article_keeps_its_tex
     assert raw.markdown.startswith("正文第一段")
     assert "作者：李四（这一行在正文中间）" in raw.markdown
     assert "原文链接" not in raw.markdown and "来源" not in raw.markdown
+
+
+def test_a_note_exporters_property_block_is_read_around_lines_it_does_not_know():
+    """Notion/Evernote-style exports open with `Key: value` lines: the known labels among them
+    are read (a `Created:` time is the note's, not the article's: it stays in the text)."""
+    body = ("# 乡村振兴的三个关键词\n\nCreated: September 27, 2018 10:32 AM\nTags: 农业, 政策\n"
+            f"URL: {WX}\n公众号: 三农观察\n\n乡村振兴战略提出以来，各地探索了许多做法。\n")
+    raw = extract.settle(_raw(body), default="page header")
+    assert (raw.title, raw.account, raw.url, raw.tags) == ("乡村振兴的三个关键词", "三农观察", WX,
+                                                           ["农业", "政策"])
+    assert raw.date is None
+    assert raw.markdown == "Created: September 27, 2018 10:32 AM\n\n乡村振兴战略提出以来，各地探索了许多做法。\n"
 
 
 def test_a_label_inside_a_paragraph_of_text_is_text():

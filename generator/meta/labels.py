@@ -75,6 +75,11 @@ def plain(text: str) -> str:
 
 
 def _labelled(line: str, year: int | None) -> list[Label]:
+    dated = _dateline(line, year)
+    if dated is not None:  # `2024-05-20 09:15 来源：某某网 作者：李四`, a news page's dateline
+        when, rest = dated
+        labelled = _labelled(rest, year)
+        return [Label("date", when, "labelled line"), *labelled] if labelled else []
     row = _ROW.match(line)
     if row:
         pairs = [(row.group(1), row.group(2))]
@@ -100,6 +105,16 @@ def _labelled(line: str, year: int | None) -> list[Label]:
         if field == "source":  # `来源：X` names the account too, when nothing else does
             out.append(Label("account", value, "credited source"))
     return out
+
+
+def _dateline(line: str, year: int | None) -> tuple[object, str] | None:
+    """(date, the rest) of a LINE that opens with a date followed by labelled fields."""
+    lead = len(line) - len(line.lstrip())
+    found = dates.find(line[:40], year=year)
+    if found is None or found.start != lead or not line[found.end:].strip():
+        return None
+    rest = line[found.end:]
+    return (found.value, rest) if _LABEL.match(rest.lstrip()) else None
 
 
 def _value(field: str, raw: str, year: int | None) -> object | None:

@@ -55,6 +55,10 @@ WX = "https://mp.weixin.qq.com/s?__biz=MzI0ODE5NDU5Mw==&mid=402065063&idx=1&sn=d
     ("链接：https://pan.baidu.com/s/1twrH", []),
     ("发布时间：不详", []),
     ("Tags: 农业, 政策", [("tags", ["农业", "政策"])]),
+    ("2024-05-20 09:15 来源：某某网 作者：李四",  # a news page's dateline
+     [("date", dt.datetime(2024, 5, 20, 9, 15, tzinfo=CN)), ("source", "某某网"),
+      ("account", "某某网"), ("author", "李四")]),
+    ("2024-05-20 这一天来源不明", []),
     ("标签：#乡村振兴 、#三农", [("tags", ["乡村振兴", "三农"])]),
 ])
 def test_read_line(line, expected):
